@@ -56,17 +56,15 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
 
 
 def utcnow() -> datetime:
-    """Now, as the naive UTC datetime the database stores."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Now, aware, in UTC (SQLModel's datetime columns store aware values and return UTC)."""
+    return datetime.now(UTC)
 
 
 def to_db(dt: datetime | None) -> datetime | None:
-    """Aware datetime -> naive UTC for storage."""
+    """Any datetime -> aware UTC for storage (a naive value is taken to be UTC already)."""
     if dt is None:
         return None
-    if dt.tzinfo is not None:
-        dt = dt.astimezone(UTC).replace(tzinfo=None)
-    return dt
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
 def from_db(dt: datetime | None) -> datetime | None:

@@ -1,4 +1,4 @@
-"""The database schema (SQLModel). Datetimes are stored as naive UTC.
+"""The database schema (SQLModel). Datetimes are aware and stored in UTC.
 
 One row per source record in ``items``; one row per bundled item in ``clusters``; every run in
 ``runs``; every decision a resident could question is kept with its reason (geo columns on

@@ -1,0 +1,54 @@
+"""Options and helpers shared by the CLI commands (no business logic here)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from errors import TimError
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", envvar="TIM_DB", help="Database URL (default sqlite:///tim.db; postgresql://... works too)."),
+]
+ConfigOption = Annotated[
+    Path,
+    typer.Option("--config", envvar="TIM_CONFIG", help="Path to sources.toml."),
+]
+DEFAULT_CONFIG = Path("sources.toml")
+
+
+def load(config_path: Path):
+    """Load the config or exit 2 with the error that names file, line, source and key."""
+    from config import load_config
+
+    try:
+        return load_config(config_path)
+    except TimError as exc:
+        fail(str(exc), code=2)
+
+
+def engine_for(db: str | None):
+    from store.db import make_engine
+
+    try:
+        return make_engine(db)
+    except TimError as exc:
+        fail(str(exc), code=2)
+
+
+def fail(message: str, code: int = 1):
+    typer.secho(f"error: {message}", fg="red", err=True)
+    raise typer.Exit(code)
+
+
+def setup_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+        stream=sys.stderr,
+    )

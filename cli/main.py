@@ -1,0 +1,194 @@
+"""The ``tim`` command line (typer). Commands call the pipeline, store and exports; no logic here."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import DEFAULT_CONFIG, ConfigOption, DbOption, engine_for, fail, load, setup_logging
+from .tables import buurt_counts, console, run_summary
+
+app = typer.Typer(help="Thuis in Maastricht: crawl, normalise, geocode, de-duplicate and bundle items per buurt.",
+                  no_args_is_help=True, add_completion=False)
+sources_app = typer.Typer(help="Inspect and test the configured sources.", no_args_is_help=True)
+dedup_app = typer.Typer(help="Operator overrides of cross-source de-duplication.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+app.add_typer(dedup_app, name="dedup")
+
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log every run and failed record.")]
+
+
+@app.command()
+def crawl(
+    source_ids: Annotated[list[str] | None, typer.Argument(help="Source ids to run (default: every enabled source).")] = None,
+    db: DbOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+    verbose: Verbose = False,
+) -> None:
+    """Run the whole pipeline once: crawl, normalise, geocode, store, de-duplicate.
+
+    Prints a summary per source; exits 1 if any source failed (the others are still stored).
+    """
+    from pipeline import Pipeline
+
+    setup_logging(verbose)
+    cfg = load(config)
+    engine = engine_for(db)
+    try:
+        reports = Pipeline(cfg, engine).run(source_ids or None)
+    except Exception as exc:  # noqa: BLE001
+        fail(str(exc))
+    console.print(run_summary(reports))
+    if any(r.status in ("failed", "suspect") for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | jsonl | geojson")] = "csv",
+    raw: Annotated[bool, typer.Option("--raw", help="One row per source record instead of per bundled item.")] = False,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    buurt: Annotated[str | None, typer.Option(help="Only this buurt code (e.g. BU09350000).")] = None,
+    kind: Annotated[str | None, typer.Option(help="Only this item kind.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export the item dataset (bundled items, or source records with --raw)."""
+    from exports import FORMATS, export
+
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", code=2)
+    n = export(engine_for(db), fmt, output, raw=raw, buurt=buurt, kind=kind)
+    if output:
+        typer.echo(f"wrote {n} rows to {output}", err=True)
+
+
+@sources_app.command("check")
+def sources_check(config: ConfigOption = DEFAULT_CONFIG) -> None:
+    """Validate sources.toml and list the sources."""
+    from rich.table import Table
+
+    cfg = load(config)
+    table = Table(title=f"{config}: {len(cfg.sources)} sources")
+    for col in ("id", "kind", "item_kind", "schedule", "enabled", "priority", "url"):
+        table.add_column(col)
+    for s in cfg.sources:
+        table.add_row(s.id, s.kind, s.item_kind, s.schedule, "yes" if s.enabled else "no", str(s.priority),
+                      s.url or s.sitemap or "")
+    console.print(table)
+    typer.echo("config OK")
+
+
+@sources_app.command("test")
+def sources_test(
+    source_id: Annotated[str, typer.Argument(help="The source to try.")],
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="Stop after N records.")] = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+    verbose: Verbose = False,
+) -> None:
+    """Dry run: fetch and normalise one source without storing; show items and missing fields."""
+    from rich.table import Table
+
+    from errors import TimError
+    from pipeline import Pipeline
+
+    setup_logging(verbose)
+    cfg = load(config)
+    try:
+        source = cfg.source(source_id)
+        outcome, missing = Pipeline(cfg, None).preview(source, limit=limit)
+    except TimError as exc:
+        fail(str(exc))
+    table = Table(title=f"{source_id}: {len(outcome.items)} items ({outcome.failed} failed)")
+    for col in ("title", "kind", "starts (Europe/Amsterdam)", "place", "buurt", "method"):
+        table.add_column(col, overflow="fold")
+    from zoneinfo import ZoneInfo
+
+    ams = ZoneInfo("Europe/Amsterdam")
+    for it in outcome.items:
+        geo = it.geo
+        place = it.address or it.location_name or it.postcode or ""
+        table.add_row(it.title[:60], it.kind, it.starts_at.astimezone(ams).strftime("%Y-%m-%d %H:%M") if it.starts_at else "",
+                      place[:50], (geo.buurt_name or "") if geo else "", geo.method if geo else "")
+    console.print(table)
+    mt = Table(title="Missing fields (items lacking each)")
+    mt.add_column("field")
+    mt.add_column("missing", justify="right")
+    for f, n in missing.items():
+        mt.add_row(f, f"{n}/{len(outcome.items)}")
+    console.print(mt)
+    for err in outcome.errors[:20]:
+        typer.secho(err, fg="yellow", err=True)
+
+
+@dedup_app.command("split")
+def dedup_split(
+    item_id: Annotated[str, typer.Argument(help="Item to take out of its cluster (kept apart on every re-run).")],
+    db: DbOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Take one item out of its bundled item, for good."""
+    _override("split", item_id, None, db, config)
+
+
+@dedup_app.command("merge")
+def dedup_merge(
+    item_a: Annotated[str, typer.Argument(help="First item id.")],
+    item_b: Annotated[str, typer.Argument(help="Second item id.")],
+    db: DbOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
+) -> None:
+    """Make two items one bundled item, for good."""
+    _override("merge", item_a, item_b, db, config)
+
+
+def _override(action: str, a: str, b: str | None, db, config) -> None:
+    from sqlalchemy import select
+
+    from pipeline import Pipeline
+    from store.clusters import add_override
+    from store.tables import ItemRow
+
+    cfg = load(config)
+    engine = engine_for(db)
+    with engine.begin() as conn:
+        t = ItemRow.__table__
+        for i in filter(None, (a, b)):
+            if conn.execute(select(t.c.id).where(t.c.id == i)).first() is None:
+                fail(f"no item with id {i!r}", code=2)
+        add_override(conn, action, a, b)
+    counts = Pipeline(cfg, engine).dedup()
+    typer.echo(f"{action} recorded; re-clustered: {counts}")
+
+
+@app.command()
+def demo(
+    db: Annotated[str, typer.Option("--db", help="Database URL for the demo.")] = "sqlite:///tim-demo.db",
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Keep the demo sites running afterwards.")] = False,
+    verbose: Verbose = False,
+) -> None:
+    """Serve the demo source sites on 127.0.0.1, crawl them into tim-demo.db, print the summary."""
+    from demo.run import run_demo
+
+    setup_logging(verbose)
+    result = run_demo(db, keep_serving=serve)
+    console.print(run_summary(result.reports))
+    console.print(buurt_counts(result.buurt_counts))
+    typer.echo(f"{result.buurten} buurten with items; {result.clusters} bundled items from {result.records} "
+               f"source records; database: {db}")
+
+
+def _mount_optional(module: str, name: str) -> None:
+    """Mount a sub-app (e.g. ``tim geo``) that lives in its own module."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return
+    app.add_typer(mod.app, name=name)
+
+
+_mount_optional("cli.geo", "geo")

@@ -1,0 +1,269 @@
+"""The pipeline: wires the stages for one source or all.
+
+crawl (crawlers) -> normalise (normalizers) -> locate (geo) -> store (store.items) for each source,
+then de-duplicate all active items (dedup via store.clusters). A source's failure is caught,
+logged with its id and recorded as a failed run; it never stops the other sources and never
+touches their items. A run's items are written in one transaction, so a crash mid-run leaves
+the database as it was before that run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+
+from config import Config, Source
+from errors import QualityError, RecordError, TimError
+from records import Item, RawRecord
+
+log = logging.getLogger("tim.pipeline")
+
+#: Canonical item fields whose absence `tim sources test` reports.
+PREVIEW_FIELDS = ("url", "description_text", "starts_at", "ends_at", "organizer", "address", "postcode",
+                  "lat", "buurt_code")
+
+
+@dataclass
+class SourceReport:
+    """What one run of one source did."""
+
+    source_id: str
+    run_id: int | None = None
+    status: str = "running"
+    """ok | not_modified | suspect | failed"""
+    complete: bool = False
+    fetched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    expired: int = 0
+    error: str | None = None
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class CrawlOutcome:
+    """A source's crawl before storing: normalised, located items and what went wrong."""
+
+    items: list[Item]
+    fetched: int
+    failed: int
+    errors: list[str]
+    not_modified: bool
+    complete: bool
+
+
+def logfmt(event: str, **fields) -> str:
+    """One structured log line: ``event key=value ...`` (values with spaces quoted)."""
+    parts = [event]
+    for k, v in fields.items():
+        s = "" if v is None else str(v)
+        if not s or any(c in s for c in ' "='):
+            s = '"' + s.replace('"', '\\"') + '"'
+        parts.append(f"{k}={s}")
+    return " ".join(parts)
+
+
+class Pipeline:
+    """Runs sources into the store. Build one per process; the geo locator is loaded once."""
+
+    def __init__(self, config: Config, engine: Engine | None, locator=None):
+        self.config = config
+        self.engine = engine
+        self._locator = locator
+
+    @property
+    def locator(self):
+        if self._locator is None:
+            from geo import Locator
+
+            self._locator = Locator.load(engine=self.engine, settings=self.config.geocoder)
+        return self._locator
+
+    # -- stages --------------------------------------------------------------------------
+    def crawl(self, source: Source, *, validators=None, limit: int | None = None) -> CrawlOutcome:
+        """Fetch, normalise and locate one source's records (no storing). Raises on source failure."""
+        from crawlers import REGISTRY
+        from crawlers.http import HttpClient
+        from normalizers import normalize
+
+        http = HttpClient(self.config.http_for(source), source, validators)
+        items: list[Item] = []
+        errors: list[str] = []
+        fetched = failed = 0
+        try:
+            crawler = REGISTRY[source.kind](source, http)
+            for raw in crawler.crawl():
+                fetched += 1
+                item = self._one(raw, source, errors, normalize)
+                if item is None:
+                    failed += 1
+                else:
+                    items.append(item)
+                if limit is not None and fetched >= limit:
+                    break
+        finally:
+            http.close()
+        for err in crawler.errors:
+            failed += 1
+            errors.append(str(err))
+            log.warning(logfmt("record_failed", source=source.id, error=err))
+        complete = crawler.complete and limit is None
+        return CrawlOutcome(items, fetched, failed, errors, crawler.not_modified, complete)
+
+    def _one(self, raw: RawRecord, source: Source, errors: list[str], normalize) -> Item | None:
+        try:
+            item = normalize(raw, source)
+        except RecordError as exc:
+            errors.append(str(exc))
+            log.warning(logfmt("record_failed", source=source.id, key=raw.key, raw_hash=raw.raw_hash[:12], error=exc))
+            return None
+        except Exception as exc:  # noqa: BLE001  (a normaliser bug fails the record, not the source)
+            msg = f"source {source.id!r} record {raw.key!r} (raw {raw.raw_hash[:12]}): {type(exc).__name__}: {exc}"
+            errors.append(msg)
+            log.error(logfmt("record_failed", source=source.id, key=raw.key, raw_hash=raw.raw_hash[:12],
+                             error=f"{type(exc).__name__}: {exc}"))
+            return None
+        if source.expected_kinds and item.kind not in source.expected_kinds:
+            errors.append(f"source {source.id!r} record {item.source_key!r}: kind {item.kind!r} not in expected_kinds")
+            return None
+        try:
+            item.geo = self.locator.locate(item)
+        except Exception as exc:  # noqa: BLE001  (keep the item, city-wide, and say why)
+            log.error(logfmt("geo_failed", source=source.id, item=item.id, error=f"{type(exc).__name__}: {exc}"))
+        return item
+
+    # -- one source -----------------------------------------------------------------------
+    def run_source(self, source: Source) -> SourceReport:
+        """Crawl one source and store its items; never raises for a source's own failure."""
+        from store.items import apply_run
+        from store.runs import finish_run, recent_fetch_counts, sharp_drop, start_run, update_source_state
+        from store.validators import DbValidatorStore
+
+        assert self.engine is not None
+        started = time.monotonic()
+        report = SourceReport(source.id)
+        report.run_id = start_run(self.engine, source.id)
+        validators = DbValidatorStore(self.engine, source.id)
+        log.info(logfmt("run_started", source=source.id, run=report.run_id))
+        try:
+            outcome = self.crawl(source, validators=validators)
+        except Exception as exc:  # noqa: BLE001
+            validators.forget()
+            report.status = "failed"
+            report.error = str(exc) if isinstance(exc, TimError) else f"{type(exc).__name__}: {exc}"
+            if not isinstance(exc, TimError):
+                log.error(logfmt("source_crashed", source=source.id, run=report.run_id,
+                                 trace=traceback.format_exc(limit=5)))
+            with self.engine.begin() as conn:
+                finish_run(conn, report.run_id, status="failed", complete=False, error=report.error)
+                update_source_state(conn, source.id, run_id=report.run_id, outcome="failed", reason=report.error)
+            report.seconds = time.monotonic() - started
+            log.error(logfmt("run_failed", source=source.id, run=report.run_id, error=report.error))
+            return report
+
+        report.fetched, report.failed, report.errors = outcome.fetched, outcome.failed, outcome.errors
+        complete = outcome.complete and outcome.failed == 0
+        status = "not_modified" if outcome.not_modified else "ok"
+        reason = None
+        with self.engine.begin() as conn:
+            if not outcome.not_modified:
+                if outcome.fetched < source.min_items:
+                    reason = str(QualityError(source.id, f"{outcome.fetched} records, fewer than min_items={source.min_items}"))
+                elif sharp_drop(outcome.fetched, recent_fetch_counts(conn, source.id)):
+                    reason = f"source {source.id!r}: {outcome.fetched} records, a sharp drop against recent runs"
+                if reason:
+                    status, complete = "suspect", False
+            counts = apply_run(
+                conn, source.id, outcome.items, run_id=report.run_id, complete=complete,
+                not_modified=outcome.not_modified, expire_after=self.config.scheduler.expire_after_missing_runs,
+            )
+            validators.flush(conn)
+            report.inserted, report.updated, report.unchanged = counts.inserted, counts.updated, counts.unchanged
+            report.expired = counts.expired
+            if outcome.not_modified:
+                report.fetched = counts.unchanged
+            finish_run(conn, report.run_id, status=status, complete=complete, error=reason,
+                       fetched=report.fetched, inserted=report.inserted, updated=report.updated,
+                       unchanged=report.unchanged, failed=report.failed, expired=report.expired)
+            update_source_state(conn, source.id, run_id=report.run_id, outcome=status, reason=reason,
+                                new_items=counts.inserted + counts.reactivated)
+        report.status, report.complete, report.error = status, complete, reason
+        report.seconds = time.monotonic() - started
+        log.info(logfmt("run_finished", source=source.id, run=report.run_id, status=status,
+                        fetched=report.fetched, inserted=report.inserted, updated=report.updated,
+                        unchanged=report.unchanged, failed=report.failed, expired=report.expired,
+                        seconds=f"{report.seconds:.2f}"))
+        return report
+
+    # -- all sources ------------------------------------------------------------------------
+    def sources(self, source_ids: list[str] | None = None) -> list[Source]:
+        if source_ids:
+            return [self.config.source(sid) for sid in source_ids]
+        return [s for s in self.config.sources if s.enabled]
+
+    def run(self, source_ids: list[str] | None = None) -> list[SourceReport]:
+        """Run the given sources (default: every enabled one), then de-duplicate."""
+        reports = [self.run_source(src) for src in self.sources(source_ids)]
+        self.dedup()
+        return reports
+
+    def dedup(self) -> dict:
+        """Re-cluster all active items and rebuild the bundled items."""
+        from store.clusters import recluster
+
+        priorities = {s.id: s.priority for s in self.config.sources}
+        with self.engine.begin() as conn:
+            counts = recluster(conn, self.config.dedup, priorities)
+        log.info(logfmt("dedup_finished", **counts))
+        return counts
+
+    # -- operator dry run --------------------------------------------------------------------
+    def preview(self, source: Source, limit: int | None = None) -> tuple[CrawlOutcome, dict[str, int]]:
+        """Fetch and normalise one source without storing; count missing canonical fields."""
+        outcome = self.crawl(source, validators=None, limit=limit)
+        missing: Counter[str] = Counter()
+        for item in outcome.items:
+            for f in PREVIEW_FIELDS:
+                value = item.geo.buurt_code if f == "buurt_code" and item.geo else getattr(item, f, None)
+                if value in (None, "", []):
+                    missing[f] += 1
+        return outcome, {f: missing.get(f, 0) for f in PREVIEW_FIELDS}
+
+
+def reassign(engine: Engine, locator) -> int:
+    """Recompute every stored item's place and buurt with ``locator``; return how many changed."""
+    from store.clusters import item_dict
+    from store.items import item_to_row
+    from store.tables import ItemRow
+
+    t = ItemRow.__table__
+    changed = 0
+    with engine.begin() as conn:
+        for row in conn.execute(select(t)).all():
+            d = item_dict(row)
+            item = Item(**{k: d.get(k) for k in (
+                "id", "source_id", "kind", "title", "description_html", "description_text", "url", "organizer",
+                "starts_at", "ends_at", "location_name", "address", "street", "housenumber", "postcode", "city",
+                "categories", "image")}, source_key=row.source_key, content_hash=row.content_hash)
+            item.lat, item.lon = (row.lat, row.lon) if row.geo_method == "source_coordinates" else (None, None)
+            item.geo = locator.locate(item)
+            new = item_to_row(item, row.last_seen, row.last_run_id)
+            keys = ("buurt_code", "buurt_name", "wijk_code", "geo_method", "geo_confidence", "geo_matched",
+                    "geo_conflict", "boundary_version", "lat", "lon")
+            values = {k: new[k] for k in keys}
+            if any(getattr(row, k) != values[k] for k in keys):
+                conn.execute(update(t).where(t.c.id == row.id).values(**values))
+                changed += 1
+    return changed

@@ -1,0 +1,148 @@
+"""Persisting de-duplication: items' cluster ids, bundled items, merge decisions, the change sequence.
+
+``dedup`` is pure; this module feeds it the stored active items and writes back what it decided.
+A bundled item whose content changes (or that disappears) gets a new value of the monotonic
+``changes`` counter, which orders the incremental change feed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.engine import Connection
+
+from .db import from_db, utcnow
+from .tables import ClusterRow, CounterRow, DedupOverrideRow, ItemRow, MergeDecisionRow
+
+ITEM_FIELDS = (
+    "id", "source_id", "kind", "title", "description_html", "description_text", "url", "organizer",
+    "starts_at", "ends_at", "location_name", "address", "street", "housenumber", "postcode", "city",
+    "lat", "lon", "buurt_code", "buurt_name", "wijk_code", "geo_method", "geo_confidence", "geo_matched",
+    "image", "categories", "first_seen", "last_seen", "updated_at", "status", "cluster_id",
+)
+
+
+def _json_default(value):
+    if isinstance(value, datetime):
+        return from_db(value).isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(value) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False, sort_keys=True)
+
+
+def item_dict(row) -> dict:
+    """A stored item as a plain dict (categories decoded, datetimes aware UTC)."""
+    d = {k: getattr(row, k) for k in ITEM_FIELDS}
+    d["categories"] = json.loads(d["categories"] or "[]")
+    for k in ("starts_at", "ends_at", "first_seen", "last_seen", "updated_at"):
+        d[k] = from_db(d[k])
+    return d
+
+
+def next_seq(conn: Connection, n: int = 1) -> int:
+    """Reserve ``n`` values of the change counter; return the first."""
+    t = CounterRow.__table__
+    row = conn.execute(select(t.c.value).where(t.c.name == "changes").with_for_update()).first()
+    if row is None:
+        conn.execute(t.insert().values(name="changes", value=n))
+        return 1
+    conn.execute(update(t).where(t.c.name == "changes").values(value=row.value + n))
+    return row.value + 1
+
+
+def load_overrides(conn: Connection) -> list[tuple[str, str, str | None]]:
+    t = DedupOverrideRow.__table__
+    return [(r.action, r.item_a, r.item_b) for r in conn.execute(select(t).order_by(t.c.id))]
+
+
+def add_override(conn: Connection, action: str, item_a: str, item_b: str | None, note: str | None = None) -> None:
+    conn.execute(DedupOverrideRow.__table__.insert().values(
+        action=action, item_a=item_a, item_b=item_b, created_at=utcnow(), note=note))
+
+
+def recluster(conn: Connection, dedup_settings, priorities: dict[str, int], changed: set[str] | None = None) -> dict:
+    """Cluster all active items, store cluster ids, bundled items and decisions. Returns counts."""
+    from dedup import DedupRecord, Deduplicator, bundle
+
+    t = ItemRow.__table__
+    rows = [item_dict(r) for r in conn.execute(select(t).where(t.c.status == "active"))]
+    records = [
+        DedupRecord(
+            id=r["id"], source_id=r["source_id"], kind=r["kind"], title=r["title"],
+            description_text=r["description_text"] or "", starts_at=r["starts_at"], ends_at=r["ends_at"],
+            lat=r["lat"], lon=r["lon"], buurt_code=r["buurt_code"], organizer=r["organizer"], url=r["url"],
+            priority=priorities.get(r["source_id"], 50),
+        )
+        for r in rows
+    ]
+    previous = {r["id"]: r["cluster_id"] for r in rows if r["cluster_id"]}
+    result = Deduplicator(dedup_settings).cluster(
+        records, previous=previous, overrides=load_overrides(conn), changed=changed
+    )
+    by_id = {r["id"]: r for r in rows}
+    moved = [(i, c) for i, c in result.assignments.items() if by_id[i]["cluster_id"] != c]
+    if moved:
+        conn.execute(
+            update(t).where(t.c.id == bindparam("_id")).values(cluster_id=bindparam("_cid")),
+            [{"_id": i, "_cid": c} for i, c in moved],
+        )
+        for i, c in moved:
+            by_id[i]["cluster_id"] = c
+
+    members: dict[str, list[dict]] = defaultdict(list)
+    for i, c in result.assignments.items():
+        members[c].append(by_id[i])
+
+    ct = ClusterRow.__table__
+    existing = {r.id: r for r in conn.execute(select(ct.c.id, ct.c.status, ct.c.bundled_hash))}
+    now = utcnow()
+    inserts, updates = [], []
+    for cid, mem in members.items():
+        bundled = bundle(mem, priorities)
+        bundled["id"] = cid
+        text = dumps(bundled)
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        old = existing.get(cid)
+        values = {"kind": mem[0]["kind"], "status": "active", "buurt_code": bundled.get("buurt_code"),
+                  "member_count": len(mem), "bundled": text, "bundled_hash": digest, "modified_at": now}
+        if old is None:
+            inserts.append({"id": cid, "created_at": now, **values})
+        elif old.bundled_hash != digest or old.status != "active":
+            updates.append({"_id": cid, **values})
+    gone = [cid for cid, r in existing.items() if r.status == "active" and cid not in members]
+
+    total = len(inserts) + len(updates) + len(gone)
+    seq = next_seq(conn, total) if total else 0
+    for row in inserts + updates:
+        row["change_seq"] = seq
+        seq += 1
+    if inserts:
+        conn.execute(ct.insert(), inserts)
+    if updates:
+        keys = [k for k in updates[0] if k != "_id"]
+        conn.execute(
+            update(ct).where(ct.c.id == bindparam("_id")).values({k: bindparam("v_" + k) for k in keys}),
+            [{"_id": u["_id"], **{"v_" + k: u[k] for k in keys}} for u in updates],
+        )
+    for cid in gone:
+        conn.execute(update(ct).where(ct.c.id == cid).values(status="deleted", modified_at=now, change_seq=seq, member_count=0))
+        seq += 1
+
+    mt = MergeDecisionRow.__table__
+    conn.execute(delete(mt))
+    if result.decisions:
+        conn.execute(mt.insert(), [
+            {"item_a": d.a, "item_b": d.b, "score": float(d.score), "decision": d.decision,
+             "reasons": dumps(d.reasons), "decided_at": now}
+            for d in result.decisions
+        ])
+    return {"clusters": len(members), "new": len(inserts), "changed": len(updates), "deleted": len(gone),
+            "decisions": len(result.decisions)}

@@ -1,0 +1,229 @@
+"""Storing one run's items: bulk insert / update / unchanged / expired, in one transaction.
+
+The caller hands over every item a run produced; the store compares content hashes with what it
+holds and reports what it did. Items missing from a *complete* run count a miss; after
+``expire_after`` consecutive misses (or once their end date has passed) they become ``expired``
+— never deleted — and come back ``active`` when they reappear. Every status change is recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from records import Item
+
+from .db import to_db, utcnow
+from .tables import ItemRow, StatusChangeRow
+
+_CHUNK = 500
+
+
+@dataclass
+class UpsertCounts:
+    """What one run did to the stored items of its source."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    expired: int = 0
+    reactivated: int = 0
+    duplicates: int = 0
+
+
+def item_to_row(item: Item, now, run_id: int | None) -> dict:
+    """Column values of an item (without first_seen / status bookkeeping)."""
+    geo = item.geo
+    return {
+        "id": item.id,
+        "source_id": item.source_id,
+        "source_key": item.source_key,
+        "kind": item.kind,
+        "title": item.title,
+        "description_html": item.description_html,
+        "description_text": item.description_text,
+        "url": item.url,
+        "organizer": item.organizer,
+        "starts_at": to_db(item.starts_at),
+        "ends_at": to_db(item.ends_at),
+        "location_name": item.location_name,
+        "address": item.address,
+        "street": item.street,
+        "housenumber": item.housenumber,
+        "postcode": item.postcode,
+        "city": item.city,
+        "lat": geo.lat if geo and geo.lat is not None else item.lat,
+        "lon": geo.lon if geo and geo.lon is not None else item.lon,
+        "categories": json.dumps(item.categories, ensure_ascii=False),
+        "image": item.image,
+        "published_at": to_db(item.published_at),
+        "buurt_code": geo.buurt_code if geo else None,
+        "buurt_name": geo.buurt_name if geo else None,
+        "wijk_code": geo.wijk_code if geo else None,
+        "geo_method": geo.method if geo else "none",
+        "geo_confidence": float(geo.confidence) if geo else 0.0,
+        "geo_matched": geo.matched if geo else None,
+        "geo_conflict": geo.conflict if geo else None,
+        "boundary_version": geo.boundary_version if geo else None,
+        "content_hash": item.content_hash,
+        "raw_hash": item.raw_hash,
+        "last_seen": now,
+        "last_run_id": run_id,
+    }
+
+
+_GEO_COLS = ("buurt_code", "wijk_code", "geo_method", "lat", "lon", "geo_conflict", "boundary_version")
+
+
+def _ended(row_ends, row_starts, kind: str, now) -> bool:
+    end = row_ends or (row_starts if kind == "event" else None)
+    return end is not None and end < now
+
+
+def _insert(conn: Connection):
+    dialect = conn.dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ItemRow)
+
+
+def _chunks(seq: Sequence, n: int = _CHUNK) -> Iterable[Sequence]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+def apply_run(
+    conn: Connection,
+    source_id: str,
+    items: list[Item],
+    *,
+    run_id: int | None,
+    complete: bool,
+    not_modified: bool = False,
+    expire_after: int = 2,
+    now=None,
+) -> UpsertCounts:
+    """Store one run's items of ``source_id``; the caller owns the transaction (``engine.begin()``).
+
+    ``complete`` says the crawl read the whole source: only then do missing items count a miss.
+    ``not_modified`` (304 / identical body): every active item of the source is seen, unchanged.
+    """
+    now = now or utcnow()
+    counts = UpsertCounts()
+    t = ItemRow.__table__
+    existing = {
+        r.id: r
+        for r in conn.execute(
+            select(t.c.id, t.c.content_hash, t.c.status, t.c.missing_runs, t.c.ends_at,
+                   t.c.starts_at, t.c.kind, t.c.status_changed_at, t.c.updated_at,
+                   *[t.c[c] for c in _GEO_COLS]).where(t.c.source_id == source_id)
+        )
+    }
+    changes: list[dict] = []
+
+    if not_modified:
+        seen = [i for i, r in existing.items() if r.status == "active" or not _ended(r.ends_at, r.starts_at, r.kind, now)]
+        for chunk in _chunks(seen):
+            conn.execute(update(t).where(t.c.id.in_(chunk)).values(last_seen=now, missing_runs=0, last_run_id=run_id))
+        counts.unchanged = len(seen)
+        counts.expired += _expire_ended(conn, source_id, now, run_id)
+        return counts
+
+    by_id: dict[str, Item] = {}
+    for item in items:
+        if item.id in by_id:
+            counts.duplicates += 1
+        by_id[item.id] = item
+
+    inserts, updates, unchanged_ids = [], [], []
+    for item in by_id.values():
+        row = item_to_row(item, now, run_id)
+        old = existing.get(item.id)
+        ended = _ended(row["ends_at"], row["starts_at"], row["kind"], now)
+        status = "expired" if ended else "active"
+        if old is None:
+            row.update(first_seen=now, updated_at=now, status=status, missing_runs=0, status_changed_at=now)
+            inserts.append(row)
+            changes.append(_change(item.id, None, status, now, "ended" if ended else "new", run_id))
+            counts.inserted += 1
+            continue
+        if old.status != status:
+            reason = "ended" if ended else "reappeared"
+            changes.append(_change(item.id, old.status, status, now, reason, run_id))
+            if ended:
+                counts.expired += 1
+            else:
+                counts.reactivated += 1
+        same_content = old.content_hash == row["content_hash"] and all(
+            getattr(old, c) == row[c] for c in _GEO_COLS
+        )
+        if same_content and old.status == status:
+            unchanged_ids.append(item.id)
+            counts.unchanged += 1
+            continue
+        row.update(
+            status=status,
+            status_changed_at=now if old.status != status else old.status_changed_at,
+            missing_runs=0,
+            updated_at=now if not same_content else old.updated_at,
+        )
+        updates.append(row)
+        if same_content:
+            counts.unchanged += 1
+        else:
+            counts.updated += 1
+
+    for chunk in _chunks(inserts):
+        conn.execute(_insert(conn).values(list(chunk)).on_conflict_do_nothing(index_elements=["id"]))
+    if updates:
+        keys = sorted(updates[0].keys() - {"id"})
+        stmt = update(t).where(t.c.id == bindparam("_id")).values({k: bindparam("v_" + k) for k in keys})
+        conn.execute(stmt, [{"_id": r["id"], **{"v_" + k: r[k] for k in keys}} for r in updates])
+    for chunk in _chunks(unchanged_ids):
+        conn.execute(update(t).where(t.c.id.in_(chunk)).values(last_seen=now, missing_runs=0, last_run_id=run_id))
+
+    if complete:
+        missing = [i for i, r in existing.items() if i not in by_id and r.status == "active"]
+        for chunk in _chunks(missing):
+            conn.execute(update(t).where(t.c.id.in_(chunk)).values(missing_runs=t.c.missing_runs + 1))
+        to_expire = [i for i in missing if existing[i].missing_runs + 1 >= expire_after]
+        for chunk in _chunks(to_expire):
+            conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="expired", status_changed_at=now))
+        changes.extend(
+            _change(i, "active", "expired", now, f"missing from {expire_after} complete runs", run_id)
+            for i in to_expire
+        )
+        counts.expired += len(to_expire)
+    counts.expired += _expire_ended(conn, source_id, now, run_id, skip=set(by_id))
+    if changes:
+        conn.execute(StatusChangeRow.__table__.insert(), changes)
+    return counts
+
+
+def _change(item_id: str, old: str | None, new: str, at, reason: str, run_id: int | None) -> dict:
+    return {"item_id": item_id, "old_status": old, "new_status": new, "at": at, "reason": reason, "run_id": run_id}
+
+
+def _expire_ended(conn: Connection, source_id: str, now, run_id: int | None, skip: set[str] = frozenset()) -> int:
+    """Expire the source's active items whose end (or, for events, start) has passed."""
+    t = ItemRow.__table__
+    ended = [
+        r.id
+        for r in conn.execute(
+            select(t.c.id, t.c.ends_at, t.c.starts_at, t.c.kind).where(
+                t.c.source_id == source_id, t.c.status == "active"
+            )
+        )
+        if r.id not in skip and _ended(r.ends_at, r.starts_at, r.kind, now)
+    ]
+    for chunk in _chunks(ended):
+        conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="expired", status_changed_at=now))
+    if ended:
+        conn.execute(
+            StatusChangeRow.__table__.insert(),
+            [_change(i, "active", "expired", now, "ended", run_id) for i in ended],
+        )
+    return len(ended)
