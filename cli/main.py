@@ -191,4 +191,17 @@ def _mount_optional(module: str, name: str) -> None:
     app.add_typer(mod.app, name=name)
 
 
+def _register_optional(module: str) -> None:
+    """Let a command module (``cli.ops``, ``cli.serve``) add its commands to ``app``."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        return
+    mod.register(app)
+
+
 _mount_optional("cli.geo", "geo")
+_register_optional("cli.ops")
+_register_optional("cli.serve")
