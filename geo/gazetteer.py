@@ -1,0 +1,274 @@
+"""The offline gazetteer: postcodes, address points, streets, venues and names, tied to buurten.
+
+Built once per boundary set from the bundled data files (``data/SOURCES.md``): every point (PC6
+centroid, OSM address, street centroid, venue) is located in the buurt polygons in one vectorised
+pass, with its distance to the buurt border (a point close to a generalised border is less sure).
+A Maastricht point just outside the generalised polygons (they miss ~2% of the municipality) gets
+the nearest buurt within ``tolerance_m``, marked as such.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from normalizers.address import fold, normalise_postcode, parse_address, split_housenumber, street_key
+
+from . import data
+from .boundaries import BoundarySet
+from .phrases import Entry, PhraseIndex
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A known point and the buurt it lies in (``idx`` -1: outside every buurt)."""
+
+    lat: float
+    lon: float
+    idx: int
+    border_m: float
+    """Distance to the border of its buurt (metres); 0 when placed by ``nearest_m``."""
+    nearest_m: float = 0.0
+    """> 0 when the point lies outside the polygons and ``idx`` is the nearest buurt."""
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Street:
+    """A known street: its name, median point, and how its known addresses spread over buurten."""
+
+    name: str
+    point: Point
+    idx: int
+    """The buurt holding most of the street's known addresses."""
+    share: float
+    """Share of the street's known addresses in ``idx`` (1.0: the whole street in one buurt)."""
+    n: int
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    """A named place (OSM point of interest or an alias from ``data/venue_aliases.csv``)."""
+
+    name: str
+    point: Point | None
+    idx: int
+    civic: bool
+    source: str
+
+
+class Gazetteer:
+    """Lookups of the offline chain, all tied to the buurten of one :class:`BoundarySet`."""
+
+    def __init__(self, boundaries: BoundarySet, *, tolerance_m: float = 250.0,
+                 exclude_addresses: set[tuple[str, str]] | None = None):
+        self.b = boundaries
+        self.tolerance_m = tolerance_m
+        self._load_pc6()
+        self._load_addresses(exclude_addresses or set())
+        self._load_streets()
+        self._load_venues()
+        self._load_phrases()
+
+    # -- building --------------------------------------------------------------------------
+    def _points(self, lats, lons, labels) -> list[Point]:
+        lats = np.asarray(lats, float)
+        lons = np.asarray(lons, float)
+        idx = self.b.locate_many(lons, lats)
+        border = self.b.border_distances_m(idx, lons, lats)
+        out = []
+        for k in range(len(lats)):
+            i, near = int(idx[k]), 0.0
+            if i < 0:
+                i, dist = self.b.nearest(float(lons[k]), float(lats[k]), self.tolerance_m)
+                near = dist if i >= 0 else 0.0
+            out.append(Point(float(lats[k]), float(lons[k]), i, 0.0 if np.isnan(border[k]) else float(border[k]), near, labels[k]))
+        return out
+
+    def _load_pc6(self) -> None:
+        rows = data.read_csv("maastricht_pc6_centroids.csv")
+        pts = self._points([r["lat"] for r in rows], [r["lon"] for r in rows], [r["postcode"] for r in rows])
+        self.pc6: dict[str, Point] = {p.label: p for p in pts}
+        by_pc4: dict[str, Counter] = defaultdict(Counter)
+        for p in pts:
+            if p.idx >= 0:
+                by_pc4[p.label[:4]][p.idx] += 1
+        self.pc4: dict[str, tuple[int, float]] = {}
+        for pc4, counts in by_pc4.items():
+            idx, n = counts.most_common(1)[0]
+            self.pc4[pc4] = (idx, n / sum(counts.values()))
+
+    def _load_addresses(self, exclude: set[tuple[str, str]]) -> None:
+        rows = [r for r in data.read_csv("maastricht_osm_poi_addresses.csv")
+                if (r["street"], r["housenumber"]) not in exclude]
+        labels = [f"{r['street']} {r['housenumber']}" for r in rows]
+        pts = self._points([r["lat"] for r in rows], [r["lon"] for r in rows], labels)
+        self.address_rows = rows
+        self.address_points = pts
+        self.addresses: dict[tuple[str, int, str | None], Point] = {}
+        numbers: dict[str, list[tuple[int, Point]]] = defaultdict(list)
+        for r, p in zip(rows, pts):
+            key = street_key(r["street"])
+            num, add = split_housenumber(r["housenumber"])
+            if num is None:
+                continue
+            self.addresses.setdefault((key, num, add), p)
+            self.addresses.setdefault((key, num, None), p)
+            numbers[key].append((num, p))
+        self.street_numbers = {k: sorted(v, key=lambda t: t[0]) for k, v in numbers.items()}
+
+    def _load_streets(self) -> None:
+        rows = data.read_csv("maastricht_streets_from_osm_pois.csv")
+        pts = self._points([r["lat_median"] for r in rows], [r["lon_median"] for r in rows], [r["street"] for r in rows])
+        self.streets: dict[str, Street] = {}
+        for r, p in zip(rows, pts):
+            key = street_key(r["street"])
+            counts = Counter(pt.idx for _n, pt in self.street_numbers.get(key, []) if pt.idx >= 0)
+            if counts:
+                idx, n = counts.most_common(1)[0]
+                share, total = n / sum(counts.values()), sum(counts.values())
+            else:
+                idx, share, total = p.idx, 1.0, 0
+            self.streets[key] = Street(r["street"], p, idx, share, total)
+        self.street_keys = list(self.streets)
+
+    def _load_venues(self) -> None:
+        civic_types = {(r["key"], r["value"]) for r in data.read_csv("venue_poi_types.csv")}
+        by_name: dict[str, list[tuple[dict, Point]]] = defaultdict(list)
+        for r, p in zip(self.address_rows, self.address_points):
+            if r.get("name"):
+                by_name[r["name"]].append((r, p))
+        self.venues: dict[str, Venue] = {}
+        for name, entries in by_name.items():
+            buurten = {p.idx for _r, p in entries}
+            if len(buurten) != 1 or -1 in buurten:
+                continue  # a chain with branches in several buurten tells nothing
+            r, p = entries[0]
+            civic = (r["poi_key"], r["poi_value"]) in civic_types
+            tokens = fold(name).split()
+            if len(tokens) == 1 and (not civic or len(tokens[0]) < 4):
+                continue  # single-word shop names are too often ordinary words
+            if len(tokens) > 1 and len(fold(name)) < 6:
+                continue
+            self.venues[name] = Venue(name, p, p.idx, civic, f"OSM {r['osm_id']} ({r['poi_key']}={r['poi_value']})")
+        for r in data.read_csv("venue_aliases.csv"):
+            venue = self._alias_target(r)
+            if venue is None:
+                log.warning("venue alias %r: target %r not found; skipped", r["alias"], r["target"])
+                continue
+            self.venues[r["alias"]] = venue
+
+    def _alias_target(self, row: dict[str, str]) -> Venue | None:
+        kind, target, alias = row["target_kind"], row["target"], row["alias"]
+        source = f"venue_aliases.csv ({kind} {target})"
+        if kind == "poi":
+            base = self.venues.get(target)
+            return Venue(alias, base.point, base.idx, True, source) if base else None
+        if kind == "point":
+            lat, lon = (float(v) for v in target.split(","))
+            p = self._points([lat], [lon], [alias])[0]
+            return Venue(alias, p, p.idx, True, source) if p.idx >= 0 else None
+        if kind == "buurt":
+            idx = self.b.index_of.get(target)
+            return Venue(alias, None, idx, True, source) if idx is not None else None
+        if kind == "street":
+            st = self.streets.get(street_key(target))
+            return Venue(alias, st.point, st.idx, True, source) if st and st.share >= 0.8 else None
+        if kind == "address":
+            parts = parse_address(target)
+            hit = self.address_point(street_key(parts.street or ""), parts.number, parts.addition)
+            p = hit or (self.pc6.get(parts.postcode or "") if parts.postcode else None)
+            return Venue(alias, p, p.idx, True, source) if p and p.idx >= 0 else None
+        return None
+
+    def _load_phrases(self) -> None:
+        guards = {fold(r["name"]): r["rule"] for r in data.read_csv("name_guards.csv")}
+        cues = {fold(r["word"]) for r in data.read_csv("locative_cues.csv")}
+        word_map = {}
+        for r in data.read_csv("street_abbreviations.csv"):
+            a, e = fold(r["abbreviation"]), fold(r["expansion"])
+            if r["position"] == "word" and " " not in a and " " not in e and a != e:
+                word_map[a] = e
+        word_map.pop("str", None)
+        word_map.pop("pl", None)
+        word_map.pop("ln", None)
+        word_map.pop("v", None)
+        idx = PhraseIndex(cues=cues, guards=guards, word_map=word_map)
+        self.buurt_names: dict[str, str] = {}
+        for r in data.read_csv("maastricht_buurt_names.csv"):
+            if r["buurtcode"] and r["buurtcode"] in self.b.index_of:
+                idx.add(r["name"], Entry("buurt", r["buurtcode"], r["name"]))
+            elif not r["buurtcode"]:
+                idx.add(r["name"], Entry("place", "Maastricht", r["name"], in_area=True))
+        for b in self.b.buurten:  # imported boundaries may carry names the names file lacks
+            idx.add(b.name, Entry("buurt", b.code, b.name))
+        for wijk_code, wijk_name in {b.wijk_code: b.wijk_name for b in self.b.buurten}.items():
+            if wijk_name:
+                idx.add(wijk_name, Entry("wijk", wijk_code, wijk_name))
+        for r in data.read_csv("places.csv"):
+            idx.add(r["name"], Entry("place", r["municipality"], r["name"], in_area=r["in_area"] == "1"))
+        for name in list(self.venues):
+            key = " ".join(idx.tokens(name))
+            if any(e.kind in ("buurt", "place", "wijk") for e in idx.phrases.get(key, ())):
+                del self.venues[name]  # a shop called "St. Pieter" must not beat the buurt
+                continue
+            single = len(key.split()) == 1
+            idx.add(name, Entry("venue", name, name, "capital" if single else None))
+        for key, st in self.streets.items():
+            single = len(fold(st.name).split()) == 1
+            idx.add(st.name, Entry("street", key, st.name, "capital" if single else None))
+        self.phrases = idx
+
+    # -- lookups ---------------------------------------------------------------------------
+    def address_point(self, key: str, number: int | None, addition: str | None) -> Point | None:
+        """The known point of an exact address (street key, number, addition)."""
+        if not key or number is None:
+            return None
+        return self.addresses.get((key, number, addition)) or (
+            self.addresses.get((key, number, None)) if addition is None else None)
+
+    def nearest_number(self, key: str, number: int, max_gap: int = 20) -> tuple[int, Point] | None:
+        """The known address on the same street with the closest number of the same parity."""
+        best = None
+        for num, p in self.street_numbers.get(key, ()):
+            gap = abs(num - number)
+            if gap <= max_gap and num % 2 == number % 2 and (best is None or gap < best[0]):
+                best = (gap, num, p)
+        return (best[1], best[2]) if best else None
+
+    def street(self, name: str) -> tuple[Street, float, str] | None:
+        """A known street for a written name: exact key, a known tail, else rapidfuzz (>= 88).
+
+        Returns (street, score 0-100, key).
+        """
+        key = street_key(name)
+        if not key:
+            return None
+        st = self.streets.get(key)
+        if st:
+            return st, 100.0, key
+        words = fold(name).split()
+        for i in range(1, len(words)):  # "Bezoek Rijksweg" -> "Rijksweg"
+            tail = street_key(" ".join(words[i:]))
+            if tail in self.streets:
+                return self.streets[tail], 95.0, tail
+        if len(key) < 6:
+            return None
+        best = process.extractOne(key, self.street_keys, scorer=fuzz.ratio, score_cutoff=88)
+        if best:
+            return self.streets[best[0]], float(best[1]), best[0]
+        return None
+
+    def postcode(self, text: str) -> Point | None:
+        pc = normalise_postcode(text)
+        return self.pc6.get(pc) if pc else None
+
+
+_PC4_RE = re.compile(r"^\d{4}$")

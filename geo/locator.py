@@ -1,0 +1,358 @@
+"""The place -> point -> buurt chain.
+
+``Locator.locate(item)`` collects evidence from every field of an item, in the order of the chain:
+coordinates given by the source -> street + number (the imported CBS address table, or an exact
+known address point) -> PC6 postcode centroid -> street (rapidfuzz on street names; nearest known
+number) -> named venue -> buurt/wijk name or alias in the text -> an online geocoder (off by
+default) -> no place (city-wide). Then :func:`geo.evidence.decide` lets the strongest evidence win and
+records the losers as the conflict. An out-of-area place (city field, postcode, or a place named in
+the text) is evidence for "outside": such items get no buurt, never a wrong one.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from normalizers.address import (
+    AddressParts, find_address_in_text, normalise_postcode, parse_address, place_in_area,
+)
+from records import GeoResult, Item
+
+from . import data
+from .boundaries import Buurt, BoundarySet
+from .evidence import BORDER_M, CONFIDENCE, OUTSIDE, Evidence, decide
+from .gazetteer import Gazetteer, Point
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from config.geocoder import GeocoderSettings
+
+    from .online import OnlineGeocoder
+
+log = logging.getLogger(__name__)
+
+_COORDS = re.compile(r"(?<![\d.])(-?\d{1,3}\.\d{3,})\s*[,;/ ]\s*(-?\d{1,3}\.\d{3,})(?![\d.])")
+_TEXT_FIELDS = ("location_name", "title", "address", "description_text")
+_PLACE_FIELDS = frozenset({"location_name", "address", "text"})
+
+
+@lru_cache(maxsize=4)
+def _gazetteer_for(boundaries: BoundarySet, tolerance_m: float) -> Gazetteer:
+    return Gazetteer(boundaries, tolerance_m=tolerance_m)
+
+
+class Locator:
+    """Decides an item's buurt and explains why. Build once per run with :meth:`load`."""
+
+    def __init__(
+        self,
+        boundaries: BoundarySet,
+        gazetteer: Gazetteer,
+        *,
+        address_table: dict[tuple[str, int], tuple[str, str]] | None = None,
+        online: "OnlineGeocoder | None" = None,
+        tolerance_m: float = 250.0,
+    ):
+        self.b = boundaries
+        self.gaz = gazetteer
+        self.address_table = address_table or {}
+        self.online = online
+        self.tolerance_m = tolerance_m
+        self.wijk_of = {b.code: b.wijk_code for b in boundaries.buurten}
+
+    # -- construction ----------------------------------------------------------------------
+    @classmethod
+    def load(cls, engine: "Engine | None" = None, settings: "GeocoderSettings | None" = None) -> "Locator":
+        """The bundled data; with ``engine``, the active imported boundaries, the CBS address table
+        and the online fallback's cache come from that database. Cached: a second load is cheap."""
+        from config.geocoder import GeocoderSettings
+
+        settings = settings or GeocoderSettings()
+        tolerance = settings.border_tolerance_m
+        boundaries = data.bundled_boundaries()
+        address_table = None
+        if engine is not None:
+            from .store_io import load_active_boundaries, load_address_table
+
+            boundaries = load_active_boundaries(engine) or boundaries
+            address_table = load_address_table(engine)
+        online = None
+        if settings.provider != "none":
+            from .online import make_geocoder
+
+            online = make_geocoder(settings, engine)
+        return cls(boundaries, _gazetteer_for(boundaries, tolerance), address_table=address_table,
+                   online=online, tolerance_m=tolerance)
+
+    @property
+    def boundary_version(self) -> str:
+        """Label of the boundary set in use (recorded per item)."""
+        return self.b.version
+
+    def buurten(self) -> list[Buurt]:
+        """The buurten of the boundary set in use (WGS84 polygons)."""
+        return list(self.b.buurten)
+
+    # -- public API ------------------------------------------------------------------------
+    def locate(self, item: Item, *, trace: bool = False) -> GeoResult:
+        """The buurt of one item, from all its place fields."""
+        parts = self._item_parts(item)
+        texts = [(f, getattr(item, f, None)) for f in _TEXT_FIELDS]
+        coords = (item.lat, item.lon) if item.lat is not None and item.lon is not None else None
+        return self._run(coords, parts, [(f, t) for f, t in texts if t], trace=trace)
+
+    def explain(self, text: str) -> GeoResult:
+        """The same chain on one free text (an address, a sentence, "lat, lon"); steps filled."""
+        text = (text or "").strip()
+        coords = None
+        m = _COORDS.search(text)
+        if m:
+            coords = (float(m.group(1)), float(m.group(2)))
+        parts = find_address_in_text(text)
+        if parts is None and text and len(text.split()) <= 8 and not m:
+            whole = parse_address(text)
+            if whole.postcode or whole.housenumber or (whole.in_area is not None and whole.city):
+                parts = whole
+        return self._run(coords, parts, [("text", text)] if text else [], trace=True)
+
+    # -- the chain -------------------------------------------------------------------------
+    def _item_parts(self, item: Item) -> AddressParts | None:
+        base = parse_address(item.address) if item.address else None
+        if base is None or base.is_empty or not (base.housenumber or base.postcode):
+            found = None
+            for field in ("location_name", "description_text", "title"):
+                value = getattr(item, field, None)
+                if value:
+                    found = find_address_in_text(value)
+                    if found:
+                        break
+            if found and (base is None or base.is_empty or not base.street):
+                base = found
+        street = item.street or (base.street if base else None)
+        hn = item.housenumber or (base.housenumber if base else None)
+        if item.street and item.housenumber is None and base is None:
+            sp = parse_address(item.street)
+            street, hn = sp.street, sp.housenumber
+        elif item.housenumber:
+            hp = parse_address(f"x {item.housenumber}")
+            hn = hp.housenumber or item.housenumber
+        postcode = normalise_postcode(item.postcode) if item.postcode else None
+        if item.postcode and postcode is None and re.fullmatch(r"\s*\d{4}\s*", item.postcode):
+            postcode = item.postcode.strip()
+        postcode = postcode or (base.postcode if base else None)
+        city = item.city or (base.city if base else None)
+        if not (street or hn or postcode or city):
+            return None
+        in_area = place_in_area(city) if item.city else (base.in_area if base else None)
+        if in_area is None and postcode:
+            in_area = parse_address(postcode).in_area if len(postcode) == 6 else None
+        matched = ", ".join(p for p in (f"{street or ''} {hn or ''}".strip(), postcode or "", city or "") if p)
+        return AddressParts(street, hn, postcode, city, in_area, matched)
+
+    def _run(self, coords, parts: AddressParts | None, texts: list[tuple[str, str]], *, trace: bool) -> GeoResult:
+        ev: list[Evidence] = []
+        in_area = bool(parts and parts.in_area)
+        if coords is not None:
+            self._coordinates(coords, in_area, ev)
+        if parts is not None:
+            self._address(parts, ev)
+        for field, text in texts:
+            self._names(field, text, ev)
+        winner, conf, conflicts = decide(ev, self.wijk_of)
+        if winner is None and self.online is not None and parts is not None and parts.in_area is not False:
+            online = self.online.lookup(parts, self.b)
+            if online is not None:
+                ev.append(online)
+                winner, conf, conflicts = decide(ev, self.wijk_of)
+        return self._result(winner, conf, conflicts, ev, trace)
+
+    def _result(self, winner, conf, conflicts, ev, trace) -> GeoResult:
+        steps = [e.as_step() for e in ev] if trace else []
+        if winner is None:
+            return GeoResult(method="none", confidence=0.0, boundary_version=self.b.version, steps=steps,
+                             matched=next((e.matched for e in ev if e.method == "in_area"), None))
+        conflict = "; ".join(e.describe() for e in conflicts) or None
+        res = GeoResult(method=_public_method(winner.method), confidence=conf, lat=winner.lat, lon=winner.lon,
+                        matched=winner.matched, conflict=conflict, boundary_version=self.b.version, steps=steps)
+        if winner.target == OUTSIDE:
+            res.matched = f"{winner.matched} [outside Maastricht]"
+        elif winner.target.startswith("wijk:"):
+            res.wijk_code = winner.target[5:]
+        else:
+            buurt = self.b.buurten[self.b.index_of[winner.target]]
+            res.buurt_code, res.buurt_name, res.wijk_code = buurt.code, buurt.name, buurt.wijk_code
+        return res
+
+    # -- steps -----------------------------------------------------------------------------
+    def _point_evidence(self, method: str, p: Point, matched: str, base: float, border_conf: float) -> Evidence:
+        if p.idx < 0:
+            return Evidence(method, CONFIDENCE["outside_coordinates"] * 0.5, None, matched, p.lat, p.lon,
+                            "point outside the buurt polygons")
+        code = self.b.codes[p.idx]
+        if p.nearest_m > 0:
+            return Evidence(method, min(border_conf, 0.55), code, matched, p.lat, p.lon,
+                            f"{p.nearest_m:.0f} m outside the generalised polygons; nearest buurt")
+        conf = base if p.border_m >= BORDER_M else border_conf
+        note = f"{p.border_m:.0f} m from the buurt border" if p.border_m < BORDER_M else ""
+        return Evidence(method, conf, code, matched, p.lat, p.lon, note)
+
+    def _coordinates(self, coords, in_area: bool, ev: list[Evidence]) -> None:
+        lat, lon = coords
+        try:
+            lat, lon = float(lat), float(lon)
+        except (TypeError, ValueError):
+            return
+        if not (math.isfinite(lat) and math.isfinite(lon)) or (lat == 0 and lon == 0) or abs(lat) > 90 or abs(lon) > 180:
+            ev.append(Evidence("source_coordinates", 0.0, None, f"{lat},{lon}", note="invalid coordinates ignored"))
+            return
+        matched = f"{lat:.6f},{lon:.6f}"
+        idx = self.b.locate(lon, lat)
+        note = ""
+        if idx < 0 and abs(lon) <= 90:
+            swapped = self.b.locate(lat, lon)
+            if swapped >= 0:
+                idx, lat, lon, note = swapped, lon, lat, "lat/lon were swapped by the source"
+        if idx >= 0:
+            border = self.b.border_distance_m(idx, lon, lat)
+            conf = CONFIDENCE["source_coordinates"] if border >= BORDER_M else CONFIDENCE["source_coordinates_border"]
+            if border < BORDER_M:
+                note = (note + "; " if note else "") + f"{border:.0f} m from the buurt border"
+            ev.append(Evidence("source_coordinates", conf, self.b.codes[idx], matched, lat, lon, note))
+            return
+        near, dist = self.b.nearest(lon, lat, self.tolerance_m)
+        if near >= 0 and in_area:
+            ev.append(Evidence("source_coordinates", 0.5, self.b.codes[near], matched, lat, lon,
+                               f"{dist:.0f} m outside the generalised polygons, address in Maastricht: nearest buurt"))
+        elif near >= 0:
+            ev.append(Evidence("source_coordinates", 0.6, OUTSIDE, matched, lat, lon,
+                               f"{dist:.0f} m outside the (generalised) municipality"))
+        else:
+            ev.append(Evidence("source_coordinates", CONFIDENCE["outside_coordinates"], OUTSIDE, matched, lat, lon,
+                               "outside the municipality"))
+
+    def _address(self, parts: AddressParts, ev: list[Evidence]) -> None:
+        matched = parts.matched or ""
+        if parts.in_area is False:
+            postcode_outside = parts.postcode and len(parts.postcode) == 6 and parse_address(parts.postcode).in_area is False
+            if parts.city and place_in_area(parts.city) is False:
+                ev.append(Evidence("address", CONFIDENCE["outside_city"], OUTSIDE, matched, note=f"place {parts.city} is outside Maastricht"))
+            elif postcode_outside:
+                ev.append(Evidence("postcode", CONFIDENCE["outside_postcode"], OUTSIDE, parts.postcode or "", note="postcode outside the Maastricht PC4 areas"))
+            else:
+                ev.append(Evidence("address", CONFIDENCE["outside_city"] - 0.1, OUTSIDE, matched, note=f"place {parts.city!r} is not Maastricht"))
+            return
+        number = parts.number
+        pc = parts.postcode if parts.postcode and len(parts.postcode) == 6 else None
+        if pc and number is not None and (pc, number) in self.address_table:
+            code, _wijk = self.address_table[(pc, number)]
+            if code in self.b.index_of:
+                ev.append(Evidence("address_point", CONFIDENCE["address_table"], code, f"{pc} {number}",
+                                   note="CBS postcode + huisnummer table"))
+        street_hit = self.gaz.street(parts.street) if parts.street else None
+        if street_hit and number is not None:
+            st, score, key = street_hit
+            p = self.gaz.address_point(key, number, parts.addition)
+            if p is not None:
+                e = self._point_evidence("address_point", p, f"{p.label} (known address)", CONFIDENCE["address_point"],
+                                         CONFIDENCE["address_point_border"])
+                if score < 100:
+                    e.confidence = round(e.confidence * (0.9 + 0.1 * (score - 88) / 12), 3)
+                    e.note = (e.note + "; " if e.note else "") + f"street matched {score:.0f}%"
+                ev.append(e)
+            else:
+                near = self.gaz.nearest_number(key, number)
+                if near is not None:
+                    num, np_ = near
+                    e = self._point_evidence("street", np_, f"{st.name} {number} (near known {st.name} {num})",
+                                             CONFIDENCE["street_number"], CONFIDENCE["street_number"] - 0.15)
+                    ev.append(e)
+                    street_hit = None
+        if pc:
+            p = self.gaz.pc6.get(pc)
+            if p is not None:
+                ev.append(self._point_evidence("postcode", p, pc, CONFIDENCE["postcode"], CONFIDENCE["postcode_border"]))
+            else:
+                self._pc4(pc[:4], ev, f"{pc} (PC6 unknown; PC4 {pc[:4]})")
+        elif parts.postcode and len(parts.postcode) == 4:
+            self._pc4(parts.postcode, ev, parts.postcode)
+        if street_hit and not any(e.method == "address_point" for e in ev):
+            st, score, _key = street_hit
+            if st.share >= 0.9:
+                conf = CONFIDENCE["street"] * (score / 100)
+                ev.append(Evidence("street", round(conf, 3), self.b.codes[st.idx] if st.idx >= 0 else None,
+                                   st.name if score == 100 else f"{parts.street} ~ {st.name} ({score:.0f}%)",
+                                   st.point.lat, st.point.lon))
+            else:
+                ev.append(Evidence("street", 0.2, None, st.name,
+                                   note=f"street spans several buurten ({st.share:.0%} in one)"))
+        if parts.in_area and not ev:
+            ev.append(Evidence("in_area", 0.0, None, parts.city or matched, note="in Maastricht, no finer place"))
+
+    def _pc4(self, pc4: str, ev: list[Evidence], matched: str) -> None:
+        hit = self.gaz.pc4.get(pc4)
+        if hit and hit[1] >= 0.9:
+            ev.append(Evidence("postcode", round(CONFIDENCE["postcode_pc4"] * hit[1], 3), self.b.codes[hit[0]], matched,
+                               note=f"PC4 {pc4}: {hit[1]:.0%} of its PC6 in this buurt"))
+        elif hit:
+            ev.append(Evidence("postcode", 0.0, None, matched, note=f"PC4 {pc4} spans several buurten"))
+
+    def _names(self, field: str, text: str, ev: list[Evidence]) -> None:
+        hits = self.gaz.phrases.scan(text)
+        if not hits:
+            return
+        place_field = field in _PLACE_FIELDS
+        buurten: dict[str, str] = {}
+        wijken: dict[str, str] = {}
+        venues: dict[str, str] = {}
+        for h in hits:
+            kind = h.entry.kind
+            if kind == "place":
+                if h.entry.in_area is False:
+                    conf = CONFIDENCE["outside_city"] if (place_field and h.whole) else CONFIDENCE["outside_mention"]
+                    ev.append(Evidence("place_name", conf, OUTSIDE, h.text, note=f"{field}: outside Maastricht ({h.entry.key})"))
+                else:
+                    ev.append(Evidence("in_area", 0.0, None, h.text, note=f"{field}: in Maastricht"))
+            elif kind == "buurt":
+                buurten.setdefault(h.entry.key, h.text)
+            elif kind == "wijk":
+                wijken.setdefault(h.entry.key, h.text)
+            elif kind == "venue":
+                venues.setdefault(h.entry.key, h.text)
+            elif kind == "street":
+                st = self.gaz.streets.get(h.entry.key)
+                if st and st.share >= 0.9 and st.idx >= 0:
+                    ev.append(Evidence("street", CONFIDENCE["street_mention"], self.b.codes[st.idx], h.text,
+                                       st.point.lat, st.point.lon, f"{field}: street named without number"))
+        for name, text_hit in venues.items():
+            v = self.gaz.venues[name]
+            if v.idx < 0:
+                continue
+            conf = CONFIDENCE["venue_civic"] if v.civic else CONFIDENCE["venue"]
+            if field == "description_text":
+                conf -= 0.05
+            lat, lon = (v.point.lat, v.point.lon) if v.point else (None, None)
+            ev.append(Evidence("venue", conf, self.b.codes[v.idx], text_hit, lat, lon, f"{field}: {v.source}"))
+        if len(buurten) == 1:
+            code, text_hit = next(iter(buurten.items()))
+            conf = CONFIDENCE["buurt_name_description"] if field == "description_text" else CONFIDENCE["buurt_name"]
+            ev.append(Evidence("buurt_name", conf, code, text_hit, note=f"{field}"))
+        elif len(buurten) > 1:
+            wijk_codes = {self.wijk_of[c] for c in buurten}
+            names = ", ".join(buurten.values())
+            if len(wijk_codes) == 1:
+                wijken.setdefault(next(iter(wijk_codes)), names)
+            else:
+                ev.append(Evidence("buurt_name", 0.0, None, names, note=f"{field}: several buurten named; none chosen"))
+        if len(wijken) == 1:
+            code, text_hit = next(iter(wijken.items()))
+            ev.append(Evidence("buurt_name", CONFIDENCE["wijk_name"], f"wijk:{code}", text_hit, note=f"{field}: wijk only"))
+
+
+def _public_method(method: str) -> str:
+    """Internal step names -> the documented method names of ``GeoResult``."""
+    return {"address": "none", "place_name": "none", "in_area": "none"}.get(method, method)

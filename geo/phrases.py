@@ -1,0 +1,139 @@
+"""Finding known names (buurten, wijken, places, venues, streets) inside free text.
+
+Names are compared on folded word tokens (``normalizers.address.fold``; ``St.`` reads as ``Sint``),
+always on whole words: ``Heer`` never matches inside ``Heerlen`` or ``Ridder van Heerstraat``.
+At each position the longest known phrase wins, so ``Maastricht Aachen Airport`` beats
+``Maastricht`` and ``Medisch Centrum Caberg`` beats ``Caberg``.
+
+Names that are also common words are guarded (``data/name_guards.csv``): ``needs_cue`` names count
+only when capitalised and after a locative cue (``in Heer``, ``wijk Campagne``;
+``data/locative_cues.csv``) or when they are the whole text; ``never`` names only as the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from normalizers.address import fold
+
+_TOKEN = re.compile(r"[A-Za-z0-9]+")
+_ARTICLES = frozenset({"de", "het", "t", "den"})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What a phrase stands for: ``kind`` (buurt | wijk | place | venue | street) and its ``key``."""
+
+    kind: str
+    key: str
+    name: str
+    guard: str | None = None
+    """None, ``needs_cue``, ``never`` or ``capital`` (must be written with a capital)."""
+    in_area: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One accepted occurrence of an entry in a text."""
+
+    entry: Entry
+    text: str
+    start: int
+    whole: bool
+
+
+def ascii_text(text: str) -> str:
+    """Accents dropped, case kept (same length semantics as :func:`fold`, before lower-casing)."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+class PhraseIndex:
+    """A first-token index of folded phrases, scanned longest-first."""
+
+    def __init__(self, *, cues: set[str], guards: dict[str, str], word_map: dict[str, str]):
+        self.cues = frozenset(cues)
+        self.guards = guards
+        self.word_map = word_map
+        self.phrases: dict[str, list[Entry]] = {}
+        self.lengths: dict[str, tuple[int, ...]] = {}
+
+    def tokens(self, text: str) -> list[str]:
+        return [self.word_map.get(t, t) for t in fold(text).split()]
+
+    def add(self, phrase: str, entry: Entry) -> None:
+        toks = self.tokens(phrase)
+        if not toks:
+            return
+        key = " ".join(toks)
+        guard = self.guards.get(key) or entry.guard
+        if guard != entry.guard:
+            entry = Entry(entry.kind, entry.key, entry.name, guard, entry.in_area)
+        bucket = self.phrases.setdefault(key, [])
+        if entry not in bucket:
+            bucket.append(entry)
+        lengths = set(self.lengths.get(toks[0], ())) | {len(toks)}
+        self.lengths[toks[0]] = tuple(sorted(lengths, reverse=True))
+
+    def scan(self, text: str) -> list[Hit]:
+        """Accepted hits in reading order (longest phrase first at each position)."""
+        if not text:
+            return []
+        src = ascii_text(text)
+        spans = [(m.start(), m.end(), self.word_map.get(m.group().lower(), m.group().lower()))
+                 for m in _TOKEN.finditer(src)]
+        n = len(spans)
+        hits: list[Hit] = []
+        i = 0
+        while i < n:
+            lengths = self.lengths.get(spans[i][2])
+            step = 1
+            if lengths:
+                for size in lengths:
+                    if i + size > n:
+                        continue
+                    key = " ".join(s[2] for s in spans[i:i + size])
+                    entries = self.phrases.get(key)
+                    if not entries:
+                        continue
+                    whole = self._whole(spans, i, size)
+                    capital = src[spans[i][0]].isupper()
+                    cued = self._cued(spans, i)
+                    matched = src[spans[i][0]:spans[i + size - 1][1]]
+                    for entry in entries:
+                        if self._accept(entry.guard, whole, capital, cued):
+                            hits.append(Hit(entry, matched, spans[i][0], whole))
+                    step = size
+                    break
+            i += step
+        return hits
+
+    def _whole(self, spans: list, i: int, size: int) -> bool:
+        before = [s[2] for s in spans[:i]]
+        while before and (before[-1] in _ARTICLES or before[-1] in self.cues):
+            before.pop()
+        return not before and i + size == len(spans)
+
+    def _cued(self, spans: list, i: int) -> bool:
+        """A locative cue right before the name, allowing an article and "van" in between
+        ("in Heer", "in de Heeg", "bewoners van Heer")."""
+        j = i - 1
+        if j >= 0 and spans[j][2] in _ARTICLES:
+            j -= 1
+        if j >= 0 and spans[j][2] in self.cues:
+            return True
+        return j >= 1 and spans[j][2] == "van" and spans[j - 1][2] in self.cues
+
+    @staticmethod
+    def _accept(guard: str | None, whole: bool, capital: bool, cued: bool) -> bool:
+        if guard is None or whole:
+            return True
+        if guard == "capital":
+            return capital
+        if guard == "needs_cue":
+            return capital and cued
+        return False  # "never": only as the whole text

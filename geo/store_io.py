@@ -1,0 +1,60 @@
+"""Reading geo data from the database: the active imported boundary set, the CBS address table,
+and CBS figures per buurt. Nothing here writes; see :mod:`geo.imports` for that."""
+
+from __future__ import annotations
+
+import logging
+
+import shapely
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from errors import GeoError
+from store.geo_tables import (
+    GeoAddressBuurtRow, GeoBoundaryRow, GeoBoundarySetRow, GeoRegionStatsRow, ensure_geo_tables,
+)
+
+from .boundaries import Buurt, BoundarySet
+
+log = logging.getLogger(__name__)
+
+
+def active_version(engine: Engine) -> str | None:
+    """Label of the active imported boundary set, or None (bundled polygons in use)."""
+    ensure_geo_tables(engine)
+    with Session(engine) as s:
+        row = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True)).first()  # noqa: E712
+        return row.version if row else None
+
+
+def load_active_boundaries(engine: Engine) -> BoundarySet | None:
+    """The active imported boundary set with CBS inhabitants per buurt, or None when none."""
+    version = active_version(engine)
+    if version is None:
+        return None
+    with Session(engine) as s:
+        rows = s.exec(select(GeoBoundaryRow).where(GeoBoundaryRow.version == version)).all()
+        stats = {r.region_code: r.inhabitants for r in s.exec(select(GeoRegionStatsRow)).all()}
+    try:
+        buurten = [Buurt(r.buurt_code, r.buurt_name, r.wijk_code, r.wijk_name,
+                         shapely.from_wkb(bytes.fromhex(r.geometry_wkb)), stats.get(r.buurt_code))
+                   for r in rows]
+    except (ValueError, shapely.errors.GEOSException) as exc:
+        raise GeoError(f"boundary set {version!r} in the database is unreadable: {exc}") from exc
+    return BoundarySet(buurten, version)
+
+
+def load_address_table(engine: Engine) -> dict[tuple[str, int], tuple[str, str]]:
+    """(postcode, huisnummer) -> (buurt code, wijk code) from the imported CBS table."""
+    ensure_geo_tables(engine)
+    with Session(engine) as s:
+        rows = s.exec(select(GeoAddressBuurtRow.postcode, GeoAddressBuurtRow.housenumber,
+                             GeoAddressBuurtRow.buurt_code, GeoAddressBuurtRow.wijk_code)).all()
+    return {(pc, hn): (bu, wk) for pc, hn, bu, wk in rows}
+
+
+def load_stats(engine: Engine) -> dict[str, GeoRegionStatsRow]:
+    """Imported CBS figures by region code."""
+    ensure_geo_tables(engine)
+    with Session(engine) as s:
+        return {r.region_code: r for r in s.exec(select(GeoRegionStatsRow)).all()}
