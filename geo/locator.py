@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,7 @@ class Locator:
         self.online = online
         self.tolerance_m = tolerance_m
         self.wijk_of = {b.code: b.wijk_code for b in boundaries.buurten}
+        self.inhabitants: dict[str, int | None] = {}
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
@@ -76,18 +78,22 @@ class Locator:
         tolerance = settings.border_tolerance_m
         boundaries = data.bundled_boundaries()
         address_table = None
+        inhabitants: dict[str, int | None] = {}
         if engine is not None:
-            from .store_io import load_active_boundaries, load_address_table
+            from .store_io import load_active_boundaries, load_address_table, load_stats
 
             boundaries = load_active_boundaries(engine) or boundaries
             address_table = load_address_table(engine)
+            inhabitants = {code: row.inhabitants for code, row in load_stats(engine).items()}
         online = None
         if settings.provider != "none":
             from .online import make_geocoder
 
             online = make_geocoder(settings, engine)
-        return cls(boundaries, _gazetteer_for(boundaries, tolerance), address_table=address_table,
-                   online=online, tolerance_m=tolerance)
+        locator = cls(boundaries, _gazetteer_for(boundaries, tolerance), address_table=address_table,
+                      online=online, tolerance_m=tolerance)
+        locator.inhabitants = inhabitants
+        return locator
 
     @property
     def boundary_version(self) -> str:
@@ -95,8 +101,8 @@ class Locator:
         return self.b.version
 
     def buurten(self) -> list[Buurt]:
-        """The buurten of the boundary set in use (WGS84 polygons)."""
-        return list(self.b.buurten)
+        """The buurten of the boundary set in use (WGS84 polygons), with CBS inhabitants when imported."""
+        return [replace(b, inhabitants=self.inhabitants.get(b.code, b.inhabitants)) for b in self.b.buurten]
 
     # -- public API ------------------------------------------------------------------------
     def locate(self, item: Item, *, trace: bool = False) -> GeoResult:
@@ -324,6 +330,8 @@ class Locator:
             elif kind == "venue":
                 venues.setdefault(h.entry.key, h.text)
             elif kind == "street":
+                if any(e.method in ("address_point", "street") and e.target for e in ev):
+                    continue  # the address step already used this text's street
                 st = self.gaz.streets.get(h.entry.key)
                 if st and st.share >= 0.9 and st.idx >= 0:
                     ev.append(Evidence("street", CONFIDENCE["street_mention"], self.b.codes[st.idx], h.text,

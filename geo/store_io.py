@@ -27,21 +27,30 @@ def active_version(engine: Engine) -> str | None:
         return row.version if row else None
 
 
+_CACHE: dict[tuple[str, str, object], BoundarySet] = {}
+
+
 def load_active_boundaries(engine: Engine) -> BoundarySet | None:
-    """The active imported boundary set with CBS inhabitants per buurt, or None when none."""
-    version = active_version(engine)
-    if version is None:
-        return None
+    """The active imported boundary set, or None when none (cached per database and import)."""
+    ensure_geo_tables(engine)
     with Session(engine) as s:
+        head = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True)).first()  # noqa: E712
+        if head is None:
+            return None
+        version = head.version
+        key = (str(engine.url), version, head.imported_at)
+        if key in _CACHE:
+            return _CACHE[key]
         rows = s.exec(select(GeoBoundaryRow).where(GeoBoundaryRow.version == version)).all()
-        stats = {r.region_code: r.inhabitants for r in s.exec(select(GeoRegionStatsRow)).all()}
+        stats: dict[str, int | None] = {}
     try:
         buurten = [Buurt(r.buurt_code, r.buurt_name, r.wijk_code, r.wijk_name,
                          shapely.from_wkb(bytes.fromhex(r.geometry_wkb)), stats.get(r.buurt_code))
                    for r in rows]
     except (ValueError, shapely.errors.GEOSException) as exc:
         raise GeoError(f"boundary set {version!r} in the database is unreadable: {exc}") from exc
-    return BoundarySet(buurten, version)
+    _CACHE[key] = BoundarySet(buurten, version)
+    return _CACHE[key]
 
 
 def load_address_table(engine: Engine) -> dict[tuple[str, int], tuple[str, str]]:

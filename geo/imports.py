@@ -1,0 +1,167 @@
+"""Importing official CBS data into the database: boundaries, the address -> buurt table, figures.
+
+- :func:`import_buurten`: the CBS wijk- en buurtkaart (GeoJSON or GeoPackage, RD New or WGS84);
+  only Maastricht (GM0935) is kept; stored as a boundary version and made the active one.
+- :func:`import_postcodes`: CBS "buurt, wijk en gemeente per postcode en huisnummer" (CSV, e.g.
+  ``pc6hnr20240801_gwb.csv`` with ``PC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024``).
+- :func:`import_stats`: CBS Kerncijfers wijken en buurten (CSV; inhabitants, households, area).
+
+Each returns a small report dict; each problem is a ``GeoError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from sqlalchemy import delete, update
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from errors import GeoError
+from store.db import utcnow
+from store.geo_tables import (
+    GeoAddressBuurtRow, GeoBoundaryRow, GeoBoundarySetRow, GeoRegionStatsRow, ensure_geo_tables,
+)
+
+from . import data
+from .boundaries import MAASTRICHT, read_buurt_features
+
+_GM_DIGITS = MAASTRICHT[2:]
+
+
+def import_buurten(engine: Engine, path: str | Path, version: str | None = None, *, activate: bool = True) -> dict:
+    """Store the Maastricht buurten of a CBS boundary file as ``version`` (default: the file name)."""
+    path = Path(path)
+    version = version or path.stem
+    buurten = read_buurt_features(path, wijk_names=data.wijk_names())
+    ensure_geo_tables(engine)
+    with Session(engine) as s:
+        s.exec(delete(GeoBoundaryRow).where(GeoBoundaryRow.version == version))  # type: ignore[call-overload]
+        if activate:
+            s.exec(update(GeoBoundarySetRow).values(active=False))  # type: ignore[call-overload]
+        s.merge(GeoBoundarySetRow(version=version, source_file=str(path), feature_count=len(buurten),
+                                  imported_at=utcnow(), active=activate))
+        for b in buurten:
+            s.add(GeoBoundaryRow(version=version, buurt_code=b.code, buurt_name=b.name, wijk_code=b.wijk_code,
+                                 wijk_name=b.wijk_name, geometry_wkb=b.geometry.wkb_hex))
+        s.commit()
+    return {"version": version, "buurten": len(buurten), "active": activate}
+
+
+def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_text(encoding="latin-1")
+    except OSError as exc:
+        raise GeoError(f"cannot read {path}: {exc}") from exc
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t|")
+    except csv.Error:
+        dialect = csv.excel
+        dialect.delimiter = ";" if sample.count(";") > sample.count(",") else ","  # type: ignore[misc]
+    rows = list(csv.reader(io.StringIO(text), dialect))
+    if not rows:
+        raise GeoError(f"{path}: empty file")
+    return [h.strip().strip('"') for h in rows[0]], rows[1:]
+
+
+def _column(header: list[str], path: Path, *patterns: str, required: bool = True) -> int | None:
+    low = [h.lower().replace(" ", "").replace("_", "") for h in header]
+    for pat in patterns:
+        for i, h in enumerate(low):
+            if re.fullmatch(pat, h):
+                return i
+    if required:
+        raise GeoError(f"{path}: no column like {patterns[0]!r} in header {header}")
+    return None
+
+
+def _code(value: str, prefix: str, digits: int) -> str:
+    value = value.strip().strip('"').upper()
+    value = value.removeprefix(prefix)
+    return prefix + value.zfill(digits) if value else ""
+
+
+def import_postcodes(engine: Engine, path: str | Path, label: str | None = None) -> dict:
+    """Store (postcode, huisnummer) -> buurt for Maastricht from a CBS pc6hnr CSV."""
+    path = Path(path)
+    header, rows = _read_table(path)
+    c_pc = _column(header, path, r"pc6", r"postcode.*")
+    c_hn = _column(header, path, r"huisnummer", r"huisnr", r"hnr", r"housenumber")
+    c_bu = _column(header, path, r"buurt(code)?\d{0,4}", r"bucode", r"buurtcode.*")
+    c_wk = _column(header, path, r"wijk(code)?\d{0,4}", r"wkcode", required=False)
+    c_gm = _column(header, path, r"gemeente(code)?\d{0,4}", r"gmcode", required=False)
+    label = label or path.stem
+    ensure_geo_tables(engine)
+    kept = skipped = 0
+    batch: dict[tuple[str, int], GeoAddressBuurtRow] = {}
+    for row in rows:
+        if len(row) <= max(c for c in (c_pc, c_hn, c_bu, c_wk, c_gm) if c is not None):
+            continue
+        bu = _code(row[c_bu], "BU", 8)
+        gm = _code(row[c_gm], "GM", 4)[2:] if c_gm is not None else bu[2:6]
+        pc = re.sub(r"\s+", "", row[c_pc]).upper()
+        if gm != _GM_DIGITS or not re.fullmatch(r"[1-9]\d{3}[A-Z]{2}", pc) or not row[c_hn].strip().isdigit():
+            skipped += 1
+            continue
+        wk = _code(row[c_wk], "WK", 6) if c_wk is not None else "WK" + bu[2:8]
+        hn = int(row[c_hn])
+        batch[(pc, hn)] = GeoAddressBuurtRow(postcode=pc, housenumber=hn, buurt_code=bu, wijk_code=wk, label=label)
+        kept += 1
+    with Session(engine) as s:
+        s.exec(delete(GeoAddressBuurtRow))  # type: ignore[call-overload]
+        s.add_all(batch.values())
+        s.commit()
+    return {"label": label, "addresses": len(batch), "skipped_other_municipalities": skipped}
+
+
+def _number(value: str) -> float | None:
+    value = value.strip().strip('"').replace(" ", "")
+    if value in ("", ".", "-", "x", "?"):
+        return None
+    value = value.replace(".", "").replace(",", ".") if "," in value else value
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def import_stats(engine: Engine, path: str | Path, label: str | None = None) -> dict:
+    """Store inhabitants (and households, area) per buurt/wijk of Maastricht from a CBS Kerncijfers CSV."""
+    path = Path(path)
+    header, rows = _read_table(path)
+    c_code = _column(header, path, r"codering\d*", r"wijkenenbuurten", r"regiocode", r"code", r"gwbcode.*")
+    c_name = _column(header, path, r"wijkenenbuurten", r"regionaam", r"naam", r"gwbnaam.*", required=False)
+    c_inw = _column(header, path, r"aantalinwoners\d*", r"inwoners\d*", r"ainwoners")
+    c_hh = _column(header, path, r"huishoudenstotaal\d*", r"aantalhuishoudens\d*", r"huishoudens\d*", required=False)
+    c_area = _column(header, path, r"oppervlaktetotaal\d*", r"oppervlakte.*", required=False)
+    label = label or path.stem
+    ensure_geo_tables(engine)
+    kept = 0
+    now = utcnow()
+    with Session(engine) as s:
+        for row in rows:
+            if len(row) <= c_code:
+                continue
+            code = row[c_code].strip().strip('"').upper()
+            if not re.fullmatch(r"(BU|WK|GM)\d{4,8}", code) or code[2:6] != _GM_DIGITS:
+                continue
+            kind = {"BU": "buurt", "WK": "wijk", "GM": "gemeente"}[code[:2]]
+            inw = _number(row[c_inw]) if c_inw < len(row) else None
+            hh = _number(row[c_hh]) if c_hh is not None and c_hh < len(row) else None
+            area = _number(row[c_area]) if c_area is not None and c_area < len(row) else None
+            name = row[c_name].strip().strip('"') if c_name is not None and c_name != c_code else ""
+            s.merge(GeoRegionStatsRow(region_code=code, region_name=name, kind=kind,
+                                      inhabitants=int(inw) if inw is not None else None,
+                                      households=int(hh) if hh is not None else None,
+                                      area_ha=area, label=label, imported_at=now))
+            kept += 1
+        s.commit()
+    if not kept:
+        raise GeoError(f"{path}: no Maastricht (GM0935) regions found")
+    return {"label": label, "regions": kept}
