@@ -139,7 +139,8 @@ class LocalWeb:
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> "LocalWeb":
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True, name="localweb")
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        daemon=True, name="localweb")
         self._thread.start()
         return self
 
