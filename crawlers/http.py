@@ -32,7 +32,7 @@ from config import HttpSettings, Source
 from errors import BlockedError, FetchError, SourceError
 
 from .decode import ACCEPT_ENCODING, UnsupportedEncoding, decoded
-from .guard import AddressRefused, GuardedBackend, resolve_checked
+from .guard import AddressRefused, Allowance, GuardedBackend, allowance, resolve_checked
 from .pacing import PACER
 from .robots import RobotsCache
 
@@ -174,9 +174,10 @@ class HttpClient:
         self.pending: dict[str, Validators] = {}
         self.requests = 0
         transport = httpx.HTTPTransport(retries=0)
-        transport._pool._network_backend = GuardedBackend(source.allow_private_network)  # noqa: SLF001
+        transport._pool._network_backend = GuardedBackend(self.private_allowance)  # noqa: SLF001
         self._client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
         self.robots = RobotsCache(self)
+        self._allowance: Allowance | None = None
 
     # -- public -----------------------------------------------------------------------------
     def fetch(self, url: str, *, method: str = "GET", json: Any = None,
@@ -220,6 +221,13 @@ class HttpClient:
             for url, validators in self.pending.items():
                 self.validators.put(url, validators)
         self.pending.clear()
+
+    def private_allowance(self) -> Allowance:
+        """Where private addresses are fine: the source's own origins, if it allows them."""
+        if self._allowance is None:
+            self._allowance = (allowance([self.source.url, self.source.sitemap])
+                               if self.source.allow_private_network else frozenset())
+        return self._allowance
 
     def source_headers(self) -> dict[str, str]:
         """The source's configured headers, ``"env:NAME"`` values read from the environment now.
@@ -301,7 +309,7 @@ class HttpClient:
             raise BlockedError(self.source.id, url, "only http(s) URLs are fetched")
         port = parts.port or (443 if parts.scheme == "https" else 80)
         try:
-            resolve_checked(parts.hostname, port, self.source.allow_private_network)
+            resolve_checked(parts.hostname, port, self.private_allowance())
         except AddressRefused as exc:
             raise BlockedError(self.source.id, url, str(exc)) from exc
         except OSError as exc:
