@@ -139,9 +139,10 @@ class ICalCrawler(Crawler):
                     steps = estimated_steps(rule, dtstart, end) if dtstart else 0
                 except (TypeError, ValueError, OverflowError):
                     steps = MAX_STEPS_PER_SERIES + 1
-                budget -= steps
-                if steps > MAX_STEPS_PER_SERIES or budget < 0:
+                if steps > MAX_STEPS_PER_SERIES or steps > budget:
                     refused.add(uid)
+                else:
+                    budget -= steps
         if refused:
             for ev in list(cal.subcomponents):
                 if ev.name == "VEVENT" and (_text(ev, "UID") or "") in refused:

@@ -27,8 +27,8 @@ def _entry_fields(e: feedparser.FeedParserDict) -> dict:
         "title": e.get("title"),
         "description": description,
         "url": e.get("link"),
-        "published_at": e.get("published"),
-        "updated_at": e.get("updated"),
+        "published_at": dict.get(e, "published"),
+        "updated_at": dict.get(e, "updated"),  # plain dict access: no feedparser fallback mapping
         "organizer": e.get("author"),
         "categories": [t.get("term") for t in e.get("tags") or [] if t.get("term")] or None,
     }
