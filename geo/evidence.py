@@ -19,21 +19,21 @@ CONFIDENCE = {
     "outside_coordinates": 0.95,  # a point given by the source, far outside the municipality
     "address_table": 0.99,  # the imported CBS postcode + huisnummer -> buurt table
     "address_point": 0.9,  # an exact known address point (OSM)
-    "address_point_border": 0.75,
-    "postcode": 0.85,  # a PC6 centroid well inside a buurt
-    "postcode_border": 0.65,  # a PC6 centroid within BORDER_M of a border
+    "address_point_border": 0.8,  # ... within BORDER_M of a border (still beats any centroid)
+    "postcode": 0.75,  # a PC6 centroid (mean of its addresses) well inside a buurt
+    "postcode_border": 0.6,  # a PC6 centroid within BORDER_M of a border
     "postcode_pc4": 0.45,  # a bare PC4 whose PC6s lie >= 90% in one buurt
-    "street_number": 0.7,  # the nearest known number (same parity, <= 20 apart) on the street
-    "street": 0.6,  # a street whose known addresses lie in one buurt
+    "street_number": 0.65,  # the nearest known number (same parity, <= 20 apart) on the street
+    "street": 0.55,  # a street whose known addresses lie in one buurt
     "street_mention": 0.5,  # a known street named in running text, without a number
-    "venue_civic": 0.8,  # a community centre, school, church, ... or an operator's alias
-    "venue": 0.7,  # another named point of interest
+    "venue_civic": 0.7,  # a community centre, school, church, ... or an operator's alias
+    "venue": 0.65,  # another named point of interest
     "buurt_name": 0.6,  # a buurt name or alias in the location, title or address
     "buurt_name_description": 0.55,  # ... in the description only
     "wijk_name": 0.4,  # a wijk name (no buurt)
     "outside_city": 0.9,  # the address's place (or city field) is outside Maastricht
     "outside_postcode": 0.9,  # a postcode outside the Maastricht PC4 areas
-    "outside_mention": 0.7,  # an outside place named in the text: blocks names, venues, streets
+    "outside_mention": 0.72,  # an outside place named in the text: blocks names, venues, streets
     "online:nominatim": 0.7,
     "online:photon": 0.7,
     "online:pdok": 0.9,

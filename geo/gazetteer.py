@@ -113,12 +113,14 @@ class Gazetteer:
         self.address_rows = rows
         self.address_points = pts
         self.addresses: dict[tuple[str, int, str | None], Point] = {}
+        self.address_postcodes: dict[Point, str] = {}
         numbers: dict[str, list[tuple[int, Point]]] = defaultdict(list)
         for r, p in zip(rows, pts):
             key = street_key(r["street"])
             num, add = split_housenumber(r["housenumber"])
             if num is None:
                 continue
+            self.address_postcodes[p] = r["postcode"]
             self.addresses.setdefault((key, num, add), p)
             self.addresses.setdefault((key, num, None), p)
             numbers[key].append((num, p))
@@ -138,15 +140,20 @@ class Gazetteer:
                 idx, share, total = p.idx, 1.0, 0
             self.streets[key] = Street(r["street"], p, idx, share, total)
         self.street_keys = list(self.streets)
+        self.stems: dict[str, dict[str, str]] = defaultdict(dict)
+        for key in self.streets:
+            stem, suffix = split_suffix(key)
+            self.stems[suffix][stem] = key
 
     def _load_venues(self) -> None:
         civic_types = {(r["key"], r["value"]) for r in data.read_csv("venue_poi_types.csv")}
         by_name: dict[str, list[tuple[dict, Point]]] = defaultdict(list)
         for r, p in zip(self.address_rows, self.address_points):
-            if r.get("name"):
-                by_name[r["name"]].append((r, p))
+            if r.get("name") and fold(r["name"]):
+                by_name[fold(r["name"])].append((r, p))
         self.venues: dict[str, Venue] = {}
-        for name, entries in by_name.items():
+        for entries in by_name.values():
+            name = entries[0][0]["name"]
             buurten = {p.idx for _r, p in entries}
             if len(buurten) != 1 or -1 in buurten:
                 continue  # a chain with branches in several buurten tells nothing
@@ -255,15 +262,30 @@ class Gazetteer:
         if st:
             return st, 100.0, key
         words = fold(name).split()
-        for i in range(1, len(words)):  # "Bezoek Rijksweg" -> "Rijksweg"
-            tail = street_key(" ".join(words[i:]))
+        tails = [street_key(" ".join(words[i:])) for i in range(len(words))]
+        for tail in tails[1:]:  # "Bezoek Rijksweg" -> "Rijksweg"
             if tail in self.streets:
                 return self.streets[tail], 95.0, tail
+        for tail in tails:
+            hit = self._fuzzy(tail)
+            if hit:
+                return hit
+        return None
+
+    def _fuzzy(self, key: str) -> tuple[Street, float, str] | None:
         if len(key) < 6:
             return None
-        best = process.extractOne(key, self.street_keys, scorer=fuzz.ratio, score_cutoff=88)
+        stem, suffix = split_suffix(key)
+        if not suffix:  # a typo in the street word itself ("Grote Garcht"): whole key, stricter
+            best = process.extractOne(key, self.street_keys, scorer=fuzz.ratio, score_cutoff=90)
+            return (self.streets[best[0]], float(best[1]), best[0]) if best else None
+        candidates = self.stems.get(suffix)
+        if not candidates or len(stem) < 3:
+            return None
+        best = process.extractOne(stem, list(candidates), scorer=fuzz.ratio, score_cutoff=80)
         if best:
-            return self.streets[best[0]], float(best[1]), best[0]
+            full = candidates[best[0]]
+            return self.streets[full], float(fuzz.ratio(key, full)), full
         return None
 
     def postcode(self, text: str) -> Point | None:
@@ -271,4 +293,14 @@ class Gazetteer:
         return self.pc6.get(pc) if pc else None
 
 
-_PC4_RE = re.compile(r"^\d{4}$")
+_SUFFIXES = ("straat", "weg", "laan", "plein", "singel", "gracht", "kade", "dreef", "steeg", "pad", "hof",
+             "markt", "park", "wal", "dijk", "boulevard", "poort", "baan", "gang", "brug", "staat")
+
+
+def split_suffix(key: str) -> tuple[str, str]:
+    """``"brusselsestraat"`` -> ``("brusselse", "straat")``: typos are scored on the distinctive stem,
+    and only against streets of the same kind, so "Oppenstraat" never becomes "Papenstraat"."""
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key[: -len(suffix)], suffix
+    return key, ""

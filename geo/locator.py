@@ -112,8 +112,9 @@ class Locator:
         coords = (item.lat, item.lon) if item.lat is not None and item.lon is not None else None
         return self._run(coords, parts, [(f, t) for f, t in texts if t], trace=trace)
 
-    def explain(self, text: str) -> GeoResult:
-        """The same chain on one free text (an address, a sentence, "lat, lon"); steps filled."""
+    def explain(self, text: str, *, trace: bool = True) -> GeoResult:
+        """The same chain on one free text (an address, a sentence, "lat, lon"); steps filled
+        (``trace=False`` skips them, for speed)."""
         text = (text or "").strip()
         coords = None
         m = _COORDS.search(text)
@@ -124,7 +125,7 @@ class Locator:
             whole = parse_address(text)
             if whole.postcode or whole.housenumber or (whole.in_area is not None and whole.city):
                 parts = whole
-        return self._run(coords, parts, [("text", text)] if text else [], trace=True)
+        return self._run(coords, parts, [("text", text)] if text else [], trace=trace)
 
     # -- the chain -------------------------------------------------------------------------
     def _item_parts(self, item: Item) -> AddressParts | None:
@@ -266,8 +267,8 @@ class Locator:
             if p is not None:
                 e = self._point_evidence("address_point", p, f"{p.label} (known address)", CONFIDENCE["address_point"],
                                          CONFIDENCE["address_point_border"])
-                if score < 100:
-                    e.confidence = round(e.confidence * (0.9 + 0.1 * (score - 88) / 12), 3)
+                if score < 100 and not (pc and self.gaz.address_postcodes.get(p) == pc):
+                    e.confidence = round(e.confidence * 0.95, 3)  # a fuzzy street, unconfirmed by postcode
                     e.note = (e.note + "; " if e.note else "") + f"street matched {score:.0f}%"
                 ev.append(e)
             else:

@@ -105,7 +105,10 @@ class PhraseIndex:
                     cued = self._cued(spans, i)
                     matched = src[spans[i][0]:spans[i + size - 1][1]]
                     for entry in entries:
-                        if self._accept(entry.guard, whole, capital, cued):
+                        guard = entry.guard
+                        if guard == "needs_cue" and entry.kind == "place" and entry.in_area is False:
+                            guard = "capital"  # a false "outside" only withholds a buurt: the safe side
+                        if self._accept(guard, whole, capital, cued):
                             hits.append(Hit(entry, matched, spans[i][0], whole))
                     step = size
                     break

@@ -78,9 +78,10 @@ def fold(text: str) -> str:
     ``"Belvédère"`` -> ``"belvedere"``, ``"Oud-Caberg"`` -> ``"oud caberg"``. The same folding is
     used on both sides of every name comparison.
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return _NON_WORD.sub(" ", text).strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,7 @@ def expand_tokens(tokens: list[str]) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=8192)
 def street_key(street: str) -> str:
     """Comparison key of a street name: folded, abbreviations expanded, spaces removed.
 
@@ -325,7 +327,7 @@ def parse_address(text: str) -> AddressParts:
 # -- finding an address inside a text ----------------------------------------------------------
 
 _LABELLED = re.compile(
-    r"(?:^|[\n.;|]|\s)(?:locatie|adres|waar|plaats|vindplaats|ontmoetingsplek|address|location|venue)\s*[:=]\s*(?P<value>[^\n;|]{3,120})",
+    r"(?:^|[\n.;|]|\s)(?:(?:locatie|adres|waar|plaats|vindplaats|ontmoetingsplek|address|location|venue)\s*[:=]|(?:^|(?<=\n))(?:locatie|adres)\s)\s*(?P<value>[^\n;|]{3,120})",
     re.IGNORECASE,
 )
 _STREET_SUFFIX = (
@@ -339,7 +341,11 @@ _SUFFIXED_STREET_NUMBER = re.compile(
     rf"(?P<street>(?:{_STREET_WORD}\s+(?:{_PARTICLE}\s+){{0,2}}){{0,3}}[\w'’\u00C0-\u024F-]*{_STREET_SUFFIX})"
     r"\s+(?P<hn>\d{1,5}(?:\s*-\s*\d{1,4}|\s?[A-Za-z](?![A-Za-z]))?)(?![\w])",
 )
-_CITY_AFTER = re.compile(r"\s*,?\s*(?:(?P<pc>[1-9]\d{3}\s?[A-Z]{2})\s*,?\s*)?(?:(?:te|in)\s+)?(?P<city>[A-Z][\w'-]+(?:[ -](?:aan|en|op|de|[A-Z])[\w'-]*){0,3})?")
+_ANY_STREET_NUMBER_POSTCODE = re.compile(
+    r"(?:[A-Za-z\u00C0-\u024F][\w'’.\u00C0-\u024F-]*\s+){1,4}\d{1,5}(?:\s?[A-Za-z](?![A-Za-z])|-\d{1,3})?\s*,?\s*[1-9]\d{3}\s?[A-Za-z]{2}(?![\w])"
+    r"(?:\s*,?\s*[A-Za-z][\w'-]+)?"
+)
+_CITY_AFTER = re.compile(r"\s*,?\s*(?:(?P<pc>[1-9]\d{3}\s?[A-Za-z]{2})\s*,?\s*)?(?:(?:te|in)\s+)?(?P<city>[A-Za-z][\w'-]+(?:[ -](?:aan|en|op|de|[A-Z])[\w'-]*){0,3})?")
 
 
 @lru_cache(maxsize=1)
@@ -349,7 +355,7 @@ def _known_streets() -> dict[str, object]:
     names = {row["street"].strip() for row in _read_csv("maastricht_streets_from_osm_pois.csv")}
     names |= {row["street"].strip() for row in _read_csv("maastricht_osm_poi_addresses.csv")}
     for name in sorted(n for n in names if n):
-        toks = tuple(fold(name).split())
+        toks = tuple(_norm_token(t) for t in fold(name).split())
         if toks:
             index.setdefault(toks[0], []).append((toks, name))
     for entries in index.values():
@@ -358,22 +364,54 @@ def _known_streets() -> dict[str, object]:
 
 
 _TOKEN = re.compile(r"[0-9A-Za-z\u00C0-\u024F]+")
+_ASCII_TOKEN = re.compile(r"[0-9A-Za-z]+")
+
+
+def _ascii(text: str) -> str:
+    """Accents dropped, case and length kept where possible (for token positions)."""
+    out = []
+    for ch in text:
+        if ch.isascii():
+            out.append(ch)
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            out.append(base[:1] if base and base[:1].isascii() else " ")
+    return "".join(out)
+
+
+@lru_cache(maxsize=16384)
+def _norm_token(tok: str) -> str:
+    """One folded token with its abbreviation expanded (``spilstr`` -> ``spilstraat``, ``st`` -> ``sint``)."""
+    ab = _abbreviations()
+    word = ab.words.get((tok,))
+    if word and len(word) == 1 and tok not in ("str", "ln", "pl", "v"):
+        return word[0]
+    for abbr, exp in ab.suffix:
+        if tok.endswith(abbr) and len(tok) > len(abbr) + 2:
+            return tok[: -len(abbr)] + exp
+    return tok
 
 
 def _known_street_with_number(text: str) -> tuple[int, int, str, str] | None:
-    """First ``<known street> <number>`` in text: (start, end, street, housenumber)."""
+    """First ``<known street> <number>`` in text: (start, end, street, housenumber).
+
+    Abbreviations count (``Spilstr. 3``); a lower-case street counts when its name is long enough
+    not to be an ordinary word (two words, or one of 8+ letters).
+    """
     index = _known_streets()
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in _TOKEN.finditer(text)]
+    src = text if text.isascii() else _ascii(text)
+    tokens = [(m.start(), m.end(), _norm_token(m.group().lower())) for m in _ASCII_TOKEN.finditer(src)]
     for i, (start, _end, tok) in enumerate(tokens):
         for toks, name in index.get(tok, ()):
             n = len(toks)
             if i + n >= len(tokens) or tuple(t[2] for t in tokens[i:i + n]) != toks:
                 continue
-            if not text[start].isupper():
+            if not text[start].isupper() and not (n >= 2 or len(toks[0]) >= 8):
                 continue
-            hm = _HOUSENUMBER.match(text, tokens[i + n - 1][1] + 1) if tokens[i + n - 1][1] < len(text) else None
-            gap = text[tokens[i + n - 1][1]:tokens[i + n][0]]
-            if hm and gap.strip() == "" and hm.start() == tokens[i + n][0]:
+            end_street = tokens[i + n - 1][1]
+            gap = text[end_street:tokens[i + n][0]]
+            hm = _HOUSENUMBER.match(text, tokens[i + n][0])
+            if hm and gap.strip(" .") == "":
                 hn_number, add = int(hm.group("num")), hm.group("add")
                 add = add.upper() if add and add.upper() not in _NOT_ADDITIONS else None
                 return start, hm.end(), name, canonical_housenumber(hn_number, add)
@@ -389,8 +427,8 @@ def find_address_in_text(text: str) -> AddressParts | None:
     written in capitals (``6211 PG``; lower-case only when a place name follows, so ``2024 en`` is
     not a postcode).
     """
-    if not text:
-        return None
+    if not text or not any(ch.isdigit() for ch in text):
+        return None  # no number, no postcode
     for m in _LABELLED.finditer(text):
         value = m.group("value").strip()
         value = re.split(r"\s+(?:om|van|op|tot)\s+\d|\s+\(|\.\s", value, maxsplit=1)[0]
@@ -398,16 +436,23 @@ def find_address_in_text(text: str) -> AddressParts | None:
         if parts.housenumber or parts.postcode:
             return _with_match(parts, value)
     hit = _street_number_hit(text)
+    if hit is None:
+        m = _ANY_STREET_NUMBER_POSTCODE.search(text)
+        if m:
+            parts = parse_address(m.group(0))
+            if parts.street and parts.housenumber and parts.postcode:
+                return parts
     if hit:
         start, end, street, hn = hit
         after = _CITY_AFTER.match(text, end)
         postcode = city = None
         in_area = None
         if after:
-            if after.group("pc"):
-                postcode = normalise_postcode(after.group("pc"))
             if after.group("city") and place_in_area(after.group("city")) is not None:
                 city, in_area = _city(after.group("city"))
+            pc_text = after.group("pc")
+            if pc_text and (pc_text[-2:].isupper() or city is not None):
+                postcode = normalise_postcode(pc_text)
             if postcode or city:
                 end = after.end()
         if in_area is None and postcode:
@@ -455,10 +500,15 @@ def _street_number_hit(text: str) -> tuple[int, int, str, str] | None:
     return known or suffixed
 
 
+@lru_cache(maxsize=1)
+def _known_street_tuples() -> frozenset[tuple[str, ...]]:
+    return frozenset(toks for entries in _known_streets().values() for toks, _ in entries)  # type: ignore[attr-defined]
+
+
 def _trim_to_known(street: str, start: int) -> tuple[str, int]:
     """Drop leading words ("Bezoek Rijksweg") when a shorter tail is a known street."""
     words = street.split(" ")
-    known = {toks for entries in _known_streets().values() for toks, _ in entries}  # type: ignore[attr-defined]
+    known = _known_street_tuples()
     for i in range(len(words)):
         tail = " ".join(words[i:])
         if tuple(fold(tail).split()) in known:

@@ -1,0 +1,173 @@
+"""Geo benchmark: accuracy per category, confusion of wrong assignments, chain speed, PIP speed.
+
+Run: ``python benchmarks/geo/run.py [--seconds 2]`` (after ``make_dataset.py``). Prints:
+
+- accuracy per category (reference = the buurt of the input's own point, or the buurt named; for
+  out_of_area / no_place the reference is "no buurt"), with wrong and abstained counts;
+- ``well_formed_holdout``: the well-formed addresses again, each located by a gazetteer that does
+  NOT contain that address (2 folds), so the chain must fall back to PC6 / street: the honest
+  figure for addresses we do not already know;
+- the confusion of wrong assignments (reference -> assigned);
+- inputs/s of the offline chain (``Locator.explain`` without tracing, one core);
+- point-in-polygon: vectorised STRtree + ``shapely.contains_xy`` and the per-point ``locate`` against a
+  naive loop over every polygon with ``polygon.contains(Point)``, same points, same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import numpy as np
+import shapely
+from shapely.geometry import Point
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent.parent))
+
+from geo import Locator, data  # noqa: E402
+from geo.gazetteer import Gazetteer  # noqa: E402
+
+TARGETS = {"well_formed": 0.99, "messy": 0.95, "venue": 0.95, "buurt_mention": 0.95,
+           "out_of_area": 1.0, "no_place": 1.0}
+
+
+def load_rows() -> list[dict]:
+    with (HERE / "geo_benchmark.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def score(rows, predict) -> tuple[dict, Counter]:
+    per: dict[str, Counter] = defaultdict(Counter)
+    confusion: Counter = Counter()
+    for r in rows:
+        got = predict(r["text"])
+        ref = r["ref_buurt"]
+        c = per[r["category"]]
+        c["n"] += 1
+        if got == ref:
+            c["ok"] += 1
+        elif got is None:
+            c["abstain"] += 1
+        else:
+            c["wrong"] += 1
+            confusion[(r["category"], ref, got, r["text"])] += 1
+    return per, confusion
+
+
+def print_table(per: dict[str, Counter], names: dict[str, str]) -> None:
+    print(f"{'category':<22}{'n':>6}{'correct':>9}{'wrong':>7}{'no buurt':>10}{'accuracy':>10}  target")
+    for cat, c in per.items():
+        acc = c["ok"] / c["n"]
+        target = TARGETS.get(cat)
+        if cat in ("out_of_area", "no_place"):
+            tgt = f"0 assigned -> {'MET' if c['wrong'] == 0 else 'MISSED'}"
+        elif target:
+            tgt = f">= {target:.0%} -> {'MET' if acc >= target else 'MISSED'}"
+        else:
+            tgt = "(no target)"
+        print(f"{cat:<22}{c['n']:>6}{c['ok']:>9}{c['wrong']:>7}{c['abstain']:>10}{acc:>10.1%}  {tgt}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=2.0, help="minimum seconds per speed measurement")
+    ap.add_argument("--show-wrong", type=int, default=25, help="wrong assignments listed at most")
+    args = ap.parse_args()
+
+    rows = load_rows()
+    logging.getLogger("geo").setLevel(logging.ERROR)  # hold-out folds drop alias targets on purpose
+    t0 = time.perf_counter()
+    locator = Locator.load()
+    load_s = time.perf_counter() - t0
+    b = locator.b
+    names = {x.code: x.name for x in b.buurten}
+    print(f"geo benchmark: {len(rows)} inputs; boundaries {locator.boundary_version}; Locator.load {load_s:.2f} s\n")
+
+    def predict(text: str, loc: Locator = locator) -> str | None:
+        return loc.explain(text, trace=False).buurt_code
+
+    per, confusion = score(rows, predict)
+
+    # hold-out: addresses unknown to the gazetteer (2 folds)
+    wf = [r for r in rows if r["category"] == "well_formed"]
+    hold: dict[str, Counter] = {}
+    for fold_no in (0, 1):
+        part = wf[fold_no::2]
+        exclude = {(r["text"].split(",")[0].rsplit(" ", 1)[0], r["text"].split(",")[0].rsplit(" ", 1)[1]) for r in part}
+        gaz = Gazetteer(b, exclude_addresses=exclude)
+        loc = Locator(b, gaz)
+        p, c = score([{**r, "category": "well_formed_holdout"} for r in part],
+                     lambda t, loc=loc: loc.explain(t, trace=False).buurt_code)
+        for k, v in p.items():
+            hold.setdefault(k, Counter()).update(v)
+        confusion.update(c)
+    per.update(hold)
+    print_table(per, names)
+    buurt_cats = [c for c in ("well_formed", "messy", "postcode_only", "venue", "buurt_mention", "coordinates")]
+    placed = sum(per[c]["ok"] + per[c]["wrong"] for c in buurt_cats)
+    wrong = sum(per[c]["wrong"] for c in buurt_cats)
+    print(f"\nprecision of assigned buurten (buurt categories): {(placed - wrong) / max(placed, 1):.2%} "
+          f"({wrong} wrong of {placed} assigned)")
+
+    print(f"\nconfusion of wrong assignments (reference -> assigned), {sum(confusion.values())} in all:")
+    pairs = Counter()
+    for (cat, ref, got, _text), n in confusion.items():
+        pairs[(cat, names.get(ref, ref or 'no buurt'), names.get(got, got))] += n
+    for (cat, ref, got), n in pairs.most_common(30):
+        print(f"  {n:>3}  {cat:<20} {ref:>22} -> {got}")
+    if args.show_wrong:
+        print("\nexamples:")
+        for (cat, ref, got, text), _n in list(confusion.items())[: args.show_wrong]:
+            print(f"  [{cat}] {text!r}: {names.get(ref, ref)} -> {names.get(got, got)}")
+
+    # speed of the offline chain
+    texts = [r["text"] for r in rows]
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < args.seconds:
+        for t in texts:
+            locator.explain(t, trace=False)
+        n += len(texts)
+    rate = n / (time.perf_counter() - t0)
+    print(f"\noffline chain: {rate:,.0f} inputs/s on one core (target >= 20,000) -> "
+          f"{'MET' if rate >= 20000 else 'MISSED'}")
+
+    # point-in-polygon: vectorised / per point vs naive loop, same points
+    rng = np.random.default_rng(7)
+    minx, miny, maxx, maxy = shapely.total_bounds(b.geoms)
+    lons = rng.uniform(minx, maxx, 20000)
+    lats = rng.uniform(miny, maxy, 20000)
+    plain = [shapely.from_wkb(g.wkb) for g in b.geoms]  # unprepared copies for the naive loop
+
+    def naive(lon: float, lat: float) -> int:
+        p = Point(lon, lat)
+        for i, poly in enumerate(plain):
+            if poly.contains(p):
+                return i
+        return -1
+
+    def timed(fn) -> tuple[float, object]:
+        t = time.perf_counter()
+        out = fn()
+        return time.perf_counter() - t, out
+
+    t_naive, r_naive = timed(lambda: np.array([naive(x, y) for x, y in zip(lons, lats)]))
+    t_vec, r_vec = timed(lambda: b.locate_many(lons, lats))
+    t_one, r_one = timed(lambda: np.array([b.locate(x, y) for x, y in zip(lons, lats)]))
+    same = bool((r_naive == r_vec).all() and (r_naive == r_one).all())
+    k = len(lons)
+    print(f"\npoint-in-polygon, {k:,} random points in the Maastricht box, {len(plain)} polygons (results identical: {same}):")
+    print(f"  naive loop (polygon.contains per polygon): {k / t_naive:>12,.0f} points/s")
+    print(f"  STRtree + contains_xy, one point at a time: {k / t_one:>11,.0f} points/s  "
+          f"({t_naive / t_one:.1f}x naive)")
+    print(f"  STRtree + contains_xy, vectorised batch:    {k / t_vec:>11,.0f} points/s  "
+          f"({t_naive / t_vec:.1f}x naive; target >= 5x -> {'MET' if t_naive / t_vec >= 5 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
