@@ -64,8 +64,9 @@ def entities(html: str | bytes, base_url: str) -> Iterator[dict]:
             continue
         types = _types(node)
         if "ItemList" in types:
-            for el in node.get("itemListElement") or []:
-                stack.append(el.get("item", el) if isinstance(el, dict) and "item" in el else el)
+            elements = node.get("itemListElement") or []
+            stack.extend(reversed([el["item"] if isinstance(el, dict) and "item" in el else el
+                                   for el in (elements if isinstance(elements, list) else [elements])]))
             continue
         if types & RECORD_TYPES:
             yield node
