@@ -7,13 +7,14 @@ Nothing else in the code base knows the list of kinds: ``sources.toml`` is valid
 from __future__ import annotations
 
 from .base import Crawler
+from .decidim import DecidimCrawler
 from .ical import ICalCrawler
 from .json_api import JsonCrawler
 from .jsonld import JsonLdCrawler
 from .rss import RssCrawler
 
 REGISTRY: dict[str, type[Crawler]] = {
-    cls.kind: cls for cls in (RssCrawler, ICalCrawler, JsonCrawler, JsonLdCrawler)
+    cls.kind: cls for cls in (RssCrawler, ICalCrawler, JsonCrawler, JsonLdCrawler, DecidimCrawler)
 }
 
 __all__ = ["REGISTRY", "Crawler"]
