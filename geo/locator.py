@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _COORDS = re.compile(r"(?<![\d.])(-?\d{1,3}\.\d{3,})\s*[,;/ ]\s*(-?\d{1,3}\.\d{3,})(?![\d.])")
+_DIGIT = re.compile(r"\d")
 _TEXT_FIELDS = ("location_name", "title", "address", "description_text")
 _PLACE_FIELDS = frozenset({"location_name", "address", "text"})
 
@@ -117,11 +118,11 @@ class Locator:
         (``trace=False`` skips them, for speed)."""
         text = (text or "").strip()
         coords = None
-        m = _COORDS.search(text)
+        m = _COORDS.search(text) if "." in text else None
         if m:
             coords = (float(m.group(1)), float(m.group(2)))
-        parts = find_address_in_text(text)
-        if parts is None and text and len(text.split()) <= 8 and not m:
+        parts = None if m else find_address_in_text(text)
+        if parts is None and text and not m and len(text) <= 80 and _DIGIT.search(text):
             whole = parse_address(text)
             if whole.postcode or whole.housenumber or (whole.in_area is not None and whole.city):
                 parts = whole

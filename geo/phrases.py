@@ -84,8 +84,12 @@ class PhraseIndex:
         if not text:
             return []
         src = ascii_text(text)
-        spans = [(m.start(), m.end(), self.word_map.get(m.group().lower(), m.group().lower()))
-                 for m in _TOKEN.finditer(src)]
+        low = src.lower()
+        wm = self.word_map
+        words = [wm.get(t, t) for t in _TOKEN.findall(low)]
+        if self.lengths.keys().isdisjoint(words):
+            return []  # no known phrase starts with any word of the text
+        spans = [(m.start(), m.end(), w) for m, w in zip(_TOKEN.finditer(low), words)]
         n = len(spans)
         hits: list[Hit] = []
         i = 0

@@ -274,6 +274,8 @@ def parse_address(text: str) -> AddressParts:
     raw = re.sub(r"\s+", " ", (text or "")).strip()
     if not raw:
         return AddressParts()
+    if not _DIGIT.search(raw):  # no number and no postcode: at most a street and a place
+        return _parse_without_digits(raw)
     rest = raw
     postcode = city = None
     in_area = None
@@ -324,23 +326,36 @@ def parse_address(text: str) -> AddressParts:
     return AddressParts(street, housenumber, postcode, city, in_area, raw)
 
 
+_DIGIT = re.compile(r"\d")
+
+
+def _parse_without_digits(raw: str) -> AddressParts:
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if not parts:
+        return AddressParts(matched=raw)
+    city, in_area = (None, None)
+    hit = _places().by_key.get(fold(parts[-1]))
+    if hit:
+        city, in_area = hit
+        parts = parts[:-1]
+    street = parts[0] if parts and re.search(r"[A-Za-z]{2}", parts[0]) else None
+    return AddressParts(street, None, None, city, in_area, raw)
+
+
 # -- finding an address inside a text ----------------------------------------------------------
 
 _LABELLED = re.compile(
     r"(?:^|[\n.;|]|\s)(?:(?:locatie|adres|waar|plaats|vindplaats|ontmoetingsplek|address|location|venue)\s*[:=]|(?:^|(?<=\n))(?:locatie|adres)\s)\s*(?P<value>[^\n;|]{3,120})",
     re.IGNORECASE,
 )
-_STREET_SUFFIX = (
-    r"(?:straat|str\.|weg|laan|ln\.|plein|pl\.|singel|gracht|kade|dreef|steeg|pad|hof|markt|park|wal|"
-    r"dijk|boulevard|poort|baan|gang|brug|staat|ring|allee|plantsoen|oever|hoven|dal|veld|berg|"
-    r"bastion|kazerne|wei|vest|werf|haven|kwartier|stein|straatje|pleintje)"
+_STREET_ENDINGS = tuple(
+    "straat str. str weg laan ln. plein pl. singel gracht kade dreef steeg pad hof markt park wal dijk "
+    "boulevard poort baan gang brug staat ring allee plantsoen oever hoven dal veld berg bastion kazerne "
+    "wei vest werf haven kwartier stein straatje pleintje".split()
 )
-_PARTICLE = r"(?:van|de|der|den|het|d'|'t|aan|op|in|la|le|of|en)"
-_STREET_WORD = r"(?:[A-Z\u00C0-\u00DE][\w'’\u00C0-\u024F.-]*)"
-_SUFFIXED_STREET_NUMBER = re.compile(
-    rf"(?P<street>(?:{_STREET_WORD}\s+(?:{_PARTICLE}\s+){{0,2}}){{0,3}}[\w'’\u00C0-\u024F-]*{_STREET_SUFFIX})"
-    r"\s+(?P<hn>\d{1,5}(?:\s*-\s*\d{1,4}|\s?[A-Za-z](?![A-Za-z]))?)(?![\w])",
-)
+_PARTICLES = frozenset({"van", "de", "der", "den", "het", "d'", "'t", "aan", "op", "in", "la", "le", "of", "en"})
+_WORD = re.compile(r"[^\s,;:()]+")
+_HN_TOKEN = re.compile(r"\d{1,5}(?:-\d{1,4}|[A-Za-z])?(?![\w])")
 _ANY_STREET_NUMBER_POSTCODE = re.compile(
     r"(?:[A-Za-z\u00C0-\u024F][\w'’.\u00C0-\u024F-]*\s+){1,4}\d{1,5}(?:\s?[A-Za-z](?![A-Za-z])|-\d{1,3})?\s*,?\s*[1-9]\d{3}\s?[A-Za-z]{2}(?![\w])"
     r"(?:\s*,?\s*[A-Za-z][\w'-]+)?"
@@ -399,8 +414,11 @@ def _known_street_with_number(text: str) -> tuple[int, int, str, str] | None:
     not to be an ordinary word (two words, or one of 8+ letters).
     """
     index = _known_streets()
-    src = text if text.isascii() else _ascii(text)
-    tokens = [(m.start(), m.end(), _norm_token(m.group().lower())) for m in _ASCII_TOKEN.finditer(src)]
+    src = (text if text.isascii() else _ascii(text)).lower()
+    words = [_norm_token(w) for w in _ASCII_TOKEN.findall(src)]
+    if index.keys().isdisjoint(words):
+        return None
+    tokens = [(m.start(), m.end(), w) for m, w in zip(_ASCII_TOKEN.finditer(src), words)]
     for i, (start, _end, tok) in enumerate(tokens):
         for toks, name in index.get(tok, ()):
             n = len(toks)
@@ -427,9 +445,10 @@ def find_address_in_text(text: str) -> AddressParts | None:
     written in capitals (``6211 PG``; lower-case only when a place name follows, so ``2024 en`` is
     not a postcode).
     """
-    if not text or not any(ch.isdigit() for ch in text):
+    if not text or not _DIGIT.search(text):
         return None  # no number, no postcode
-    for m in _LABELLED.finditer(text):
+    labelled = ":" in text or "=" in text or "dres" in text or "ocatie" in text
+    for m in (_LABELLED.finditer(text) if labelled else ()):
         value = m.group("value").strip()
         value = re.split(r"\s+(?:om|van|op|tot)\s+\d|\s+\(|\.\s", value, maxsplit=1)[0]
         parts = parse_address(value)
@@ -482,22 +501,52 @@ def find_address_in_text(text: str) -> AddressParts | None:
 
 def _street_number_hit(text: str) -> tuple[int, int, str, str] | None:
     known = _known_street_with_number(text)
-    suffixed = None
-    for m in _SUFFIXED_STREET_NUMBER.finditer(text):
-        street = re.sub(r"\s+", " ", m.group("street")).strip()
-        if not street[:1].isupper():
-            continue
-        number, add = split_housenumber(m.group("hn"))
-        if number is None or number == 0:
-            continue
-        add = add if add not in _NOT_ADDITIONS else None
-        start = m.start("street")
-        street, start = _trim_to_known(street, start)
-        suffixed = (start, m.end("hn"), street, canonical_housenumber(number, add))
-        break
+    suffixed = _suffixed_street_number(text[: known[0]] if known else text)
     if known and suffixed:
         return known if known[0] <= suffixed[0] else suffixed
     return known or suffixed
+
+
+def _suffixed_street_number(text: str) -> tuple[int, int, str, str] | None:
+    """First ``<Capitalised name ending in a street word> <number>``: (start, end, street, number).
+
+    The name may span up to three capitalised words joined by particles ("Burgemeester van
+    Oppenstraat"); leading words are dropped when a shorter tail is a known street.
+    """
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    for k in range(1, len(words)):
+        w_start, _w_end, word = words[k]
+        hn = _HN_TOKEN.match(word)
+        if not hn or hn.end() != len(word.rstrip(".,")):
+            continue
+        prev = words[k - 1][2]
+        if not prev.lower().endswith(_STREET_ENDINGS) or not prev[:1].isalpha():
+            continue
+        first = k - 1
+        capitals = 1 if prev[:1].isupper() else 0
+        j = k - 2
+        while j >= 0 and capitals < 4:
+            w = words[j][2]
+            if w[:1].isupper() and w[-1:] not in ".:!?":
+                capitals += 1
+                first = j
+            elif w.lower() in _PARTICLES and j > 0 and words[j - 1][2][:1].isupper():
+                pass
+            else:
+                break
+            j -= 1
+        if words[first][2].lower() in _PARTICLES:
+            first += 1
+        if not words[first][2][:1].isupper():
+            continue
+        street = " ".join(w[2] for w in words[first:k])
+        number, add = split_housenumber(hn.group())
+        if not number:
+            continue
+        add = add if add not in _NOT_ADDITIONS else None
+        street, start = _trim_to_known(street, words[first][0])
+        return start, w_start + hn.end(), street, canonical_housenumber(number, add)
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,8 @@ Run: ``python benchmarks/geo/run.py [--seconds 2]`` (after ``make_dataset.py``).
   figure for addresses we do not already know;
 - the confusion of wrong assignments (reference -> assigned);
 - inputs/s of the offline chain (``Locator.explain`` without tracing, one core);
-- point-in-polygon: vectorised STRtree + ``shapely.contains_xy`` and the per-point ``locate`` against a
+- point-in-polygon: vectorised STRtree + ``shapely.contains_xy`` (batch) and the per-point ``locate``
+  (one ``contains_xy`` over all prepared polygons) against a
   naive loop over every polygon with ``polygon.contains(Point)``, same points, same run.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections import Counter, defaultdict
@@ -128,14 +130,20 @@ def main() -> None:
 
     # speed of the offline chain
     texts = [r["text"] for r in rows]
-    n, t0 = 0, time.perf_counter()
-    while time.perf_counter() - t0 < args.seconds:
-        for t in texts:
-            locator.explain(t, trace=False)
-        n += len(texts)
-    rate = n / (time.perf_counter() - t0)
-    print(f"\noffline chain: {rate:,.0f} inputs/s on one core (target >= 20,000) -> "
-          f"{'MET' if rate >= 20000 else 'MISSED'}")
+    passes: list[tuple[float, float]] = []  # (wall-clock rate, CPU-time rate) per pass
+    t0 = time.perf_counter()
+    while time.perf_counter() - t0 < args.seconds or len(passes) < 3:
+        t, c = time.perf_counter(), time.process_time()
+        for text in texts:
+            locator.explain(text, trace=False)
+        passes.append((len(texts) / (time.perf_counter() - t), len(texts) / max(time.process_time() - c, 1e-9)))
+    wall = sorted(p[0] for p in passes)
+    cpu = sorted(p[1] for p in passes)
+    print(f"\noffline chain ({len(passes)} passes over all {len(texts)} inputs, one core, no result cache):")
+    print(f"  wall clock: best {wall[-1]:,.0f} inputs/s, median {wall[len(wall) // 2]:,.0f} inputs/s")
+    print(f"  CPU time:   best {cpu[-1]:,.0f} inputs/s, median {cpu[len(cpu) // 2]:,.0f} inputs/s "
+          f"(target >= 20,000 -> {'MET' if cpu[len(cpu) // 2] >= 20000 else 'MISSED'} on the median)")
+    print(f"  machine load average while measuring: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
 
     # point-in-polygon: vectorised / per point vs naive loop, same points
     rng = np.random.default_rng(7)
@@ -163,7 +171,7 @@ def main() -> None:
     k = len(lons)
     print(f"\npoint-in-polygon, {k:,} random points in the Maastricht box, {len(plain)} polygons (results identical: {same}):")
     print(f"  naive loop (polygon.contains per polygon): {k / t_naive:>12,.0f} points/s")
-    print(f"  STRtree + contains_xy, one point at a time: {k / t_one:>11,.0f} points/s  "
+    print(f"  contains_xy on all polygons, point by point: {k / t_one:>10,.0f} points/s  "
           f"({t_naive / t_one:.1f}x naive)")
     print(f"  STRtree + contains_xy, vectorised batch:    {k / t_vec:>11,.0f} points/s  "
           f"({t_naive / t_vec:.1f}x naive; target >= 5x -> {'MET' if t_naive / t_vec >= 5 else 'MISSED'})")
