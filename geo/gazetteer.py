@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from normalizers.address import fold, normalise_postcode, parse_address, split_housenumber, street_key
 
@@ -251,7 +252,7 @@ class Gazetteer:
         return (best[1], best[2]) if best else None
 
     def street(self, name: str) -> tuple[Street, float, str] | None:
-        """A known street for a written name: exact key, a known tail, else rapidfuzz (>= 88).
+        """A known street for a written name: exact key, a known tail, else a typo (rapidfuzz OSA).
 
         Returns (street, score 0-100, key).
         """
@@ -273,19 +274,24 @@ class Gazetteer:
         return None
 
     def _fuzzy(self, key: str) -> tuple[Street, float, str] | None:
+        """Typo tolerance with the optimal-string-alignment distance (a swap of two letters is one
+        edit): first on the stem among streets with the same street word (<= 1 edit, <= 2 for stems of
+        8+ letters), then on the whole key (<= 1 edit, keys of 8+ letters) for a typo in the street
+        word itself ("Koesrtaat")."""
         if len(key) < 6:
             return None
         stem, suffix = split_suffix(key)
-        if not suffix:  # a typo in the street word itself ("Grote Garcht"): whole key, stricter
-            best = process.extractOne(key, self.street_keys, scorer=fuzz.ratio, score_cutoff=90)
-            return (self.streets[best[0]], float(best[1]), best[0]) if best else None
-        candidates = self.stems.get(suffix)
-        if not candidates or len(stem) < 3:
-            return None
-        best = process.extractOne(stem, list(candidates), scorer=fuzz.ratio, score_cutoff=80)
-        if best:
-            full = candidates[best[0]]
-            return self.streets[full], float(fuzz.ratio(key, full)), full
+        candidates = self.stems.get(suffix) if suffix else None
+        if candidates and len(stem) >= 4:
+            best = process.extractOne(stem, list(candidates), scorer=OSA.distance,
+                                      score_cutoff=2 if len(stem) >= 8 else 1)
+            if best:
+                full = candidates[best[0]]
+                return self.streets[full], float(fuzz.ratio(key, full)), full
+        if len(key) >= 8:
+            best = process.extractOne(key, self.street_keys, scorer=OSA.distance, score_cutoff=1)
+            if best:
+                return self.streets[best[0]], float(fuzz.ratio(key, best[0])), best[0]
         return None
 
     def postcode(self, text: str) -> Point | None:
