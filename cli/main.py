@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from errors import TimError
+
 from .common import DEFAULT_CONFIG, ConfigOption, DbOption, engine_for, fail, load, setup_logging
 from .tables import buurt_counts, console, run_summary
 
@@ -48,21 +50,44 @@ def crawl(
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | jsonl | geojson")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | jsonl | geojson | parquet")] = "csv",
     raw: Annotated[bool, typer.Option("--raw", help="One row per source record instead of per bundled item.")] = False,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout); a directory with --by-source.")] = None,
     buurt: Annotated[str | None, typer.Option(help="Only this buurt code (e.g. BU09350000).")] = None,
     kind: Annotated[str | None, typer.Option(help="Only this item kind.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only rows changed since this ISO date or date-time (UTC if no offset).")] = None,
+    by_source: Annotated[bool, typer.Option("--by-source", help="One file per source in the directory -o.")] = False,
     db: DbOption = None,
+    config: ConfigOption = DEFAULT_CONFIG,
 ) -> None:
-    """Export the item dataset (bundled items, or source records with --raw)."""
+    """Export the item dataset (bundled items, or source records with --raw).
+
+    A file export also writes datapackage.json beside it (Frictionless Data Package: a Table
+    Schema per column, licences and source attribution). Files are written to a temporary file
+    and renamed, so a crash never leaves half a file.
+    """
+    from datetime import UTC, datetime
+
     from exports import FORMATS, export
+    from feeds.asgi import load_config_or_default
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", code=2)
-    n = export(engine_for(db), fmt, output, raw=raw, buurt=buurt, kind=kind)
+    when = None
+    if since:
+        try:
+            when = datetime.fromisoformat(since.replace("Z", "+00:00"))
+        except ValueError:
+            fail(f"--since {since!r} is not an ISO date or date-time", code=2)
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    try:
+        cfg = load_config_or_default(config, required=config != DEFAULT_CONFIG)
+        n = export(engine_for(db), fmt, output, raw=raw, buurt=buurt, kind=kind, since=when,
+                   by_source=by_source, config=cfg)
+    except (ValueError, TimError) as exc:
+        fail(str(exc), code=2)
     if output:
-        typer.echo(f"wrote {n} rows to {output}", err=True)
+        typer.echo(f"wrote {n} rows to {output} (with datapackage.json)", err=True)
 
 
 @sources_app.command("check")
@@ -167,13 +192,17 @@ def _override(action: str, a: str, b: str | None, db, config) -> None:
 def demo(
     db: Annotated[str, typer.Option("--db", help="Database URL for the demo.")] = "sqlite:///tim-demo.db",
     serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Keep the demo sites running afterwards.")] = False,
+    port: Annotated[int, typer.Option("--port", help="Port of the demo sites on 127.0.0.1.")] = 8765,
     verbose: Verbose = False,
 ) -> None:
     """Serve the demo source sites on 127.0.0.1, crawl them into tim-demo.db, print the summary."""
     from demo.run import run_demo
 
     setup_logging(verbose)
-    result = run_demo(db, keep_serving=serve)
+    try:
+        result = run_demo(db, port=port, keep_serving=serve)
+    except OSError as exc:
+        fail(f"cannot serve the demo sites on 127.0.0.1:{port}: {exc} (try --port)")
     console.print(run_summary(result.reports))
     console.print(buurt_counts(result.buurt_counts))
     typer.echo(f"{result.buurten} buurten with items; {result.clusters} bundled items from {result.records} "
