@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from errors import FetchError, RecordError
+from errors import BlockedError, FetchError, RecordError
 from records import RawRecord
 
 from .base import Crawler
@@ -70,6 +70,8 @@ class JsonLdCrawler(Crawler):
                 try:
                     resp = self.http.fetch(target)
                 except FetchError as exc:
+                    if isinstance(exc, BlockedError) and "robots.txt" in str(exc):
+                        continue  # a link robots.txt forbids is no failure
                     self.errors.append(RecordError(self.source.id, target,
                                                    RawRecord.hash_payload(target), str(exc)))
                     continue

@@ -86,3 +86,56 @@ def sitemap_site(web: LocalWeb) -> None:
     web.route("/sitemap.xml", Response(index, content_type="application/xml"))
     web.route("/sitemap-pages.xml.gz", Response(gzip.compress(urlset.encode()), content_type="application/gzip"))
     web.route("/over-ons", "<html><body>Over ons</body></html>")
+
+
+VACATURES = [
+    ("gastvrouw-ceramique", "Gastvrouw/-heer taalcafé", "Centre Céramique", "Avenue Céramique 50", "6221 KV", "Taal"),
+    ("maatje-malberg", "Maatje voor een oudere buurtgenoot", "Trajekt", "Malbergsingel 68", "6218 AV", "Ouderen"),
+    ("repair-wvv", "Reparateur Repair Café", "Buurtnetwerk Wittevrouwenveld", "Burgemeester van Oppenstraat 107", "6224 ER", "Duurzaam"),
+    ("chauffeur-caberg", "Chauffeur boodschappenbus", "Tragos", "Kastanjelaan 64", "6217 SB", "Vervoer"),
+    ("tuin-landbouwbelang", "Stadstuinier", "Landbouwbelang", "Biesenwal 3", "6211 AD", "Groen"),
+    ("voorlezen-limmel", "Voorlezer groep 3", "Basisschool De Geluksvogel", "Balijeweg 101", "6222 BE", "Onderwijs"),
+    ("huiskamer-bosch", "Gastheer huiskamer", "Huiskamer", "Zwanenstraat 4", "6211 BN", "Ontmoeten"),
+    ("klussen-heer", "Klusser voor buurtgenoten", "Buurtplatform Heer", None, None, "Klussen"),
+]
+
+
+def vacancy_detail(slug: str, title: str, org: str, street: str | None, postcode: str | None, cat: str) -> str:
+    """A detail page: the title/organisation/category in HTML; the address in a <dl> or, on the
+    last vacancy, only in JSON-LD (so structured data fills what the selectors miss)."""
+    place = (f"<dt>Adres</dt><dd>{street}, {postcode} Maastricht</dd>" if street else "")
+    jsonld = ""
+    if street is None:
+        jsonld = ('<script type="application/ld+json">' + json.dumps({
+            "@context": "https://schema.org", "@type": "JobPosting", "title": title,
+            "datePosted": "2025-03-02", "hiringOrganization": {"@type": "Organization", "name": org},
+            "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress",
+                            "streetAddress": "Ridder van Heerstraat 10", "postalCode": "6227 RS",
+                            "addressLocality": "Maastricht"}}}) + "</script>")
+    return f"""<!doctype html><html lang="nl"><head><title>{title} | Vrijwilligersbank Maastricht</title>{jsonld}</head>
+<body><article class="vacature"><h1>{title}</h1>
+<div class="omschrijving"><p>Wij zoeken een <strong>{title.lower()}</strong> voor {org}.</p></div>
+<dl><dt>Organisatie</dt><dd>{org}</dd>{place}</dl>
+<ul class="tags"><li>{cat}</li><li>Vrijwilligerswerk</li></ul>
+<a class="site" href="/organisaties/{slug}">Website organisatie</a></article></body></html>"""
+
+
+def vacancy_bank(web: LocalWeb, per_page: int = 3) -> list[tuple]:
+    """``/vacatures`` with three listing pages (``a.vacature`` links, ``li.next a`` next page),
+    detail pages under ``/vacatures/<slug>``, and a robots.txt that keeps us out of /intern/."""
+    pages = [VACATURES[i:i + per_page] for i in range(0, len(VACATURES), per_page)]
+
+    def listing(req):
+        n = int(req.arg("page", "1"))
+        items = "".join(f'<li><a class="vacature" href="/vacatures/{v[0]}">{v[1]}</a></li>'
+                        for v in pages[n - 1])
+        nxt = f'<li class="next"><a href="/vacatures?page={n + 1}">Volgende</a></li>' if n < len(pages) else ""
+        intern = '<a class="vacature" href="/intern/concept">Concept</a>' if n == 1 else ""
+        return Response(f"<html><body><ul>{items}</ul>{intern}<ul class='pager'>{nxt}</ul></body></html>")
+
+    web.route("/vacatures", listing)
+    web.route("/robots.txt", Response("User-agent: *\nDisallow: /intern/\n", content_type="text/plain"))
+    web.route("/intern/concept", "<h1>Niet publiceren</h1>")
+    for v in VACATURES:
+        web.route(f"/vacatures/{v[0]}", vacancy_detail(*v))
+    return VACATURES

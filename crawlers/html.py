@@ -1,0 +1,87 @@
+"""``html``: any site without an API, read with CSS/XPath selectors on Scrapy.
+
+Scrapy runs in a subprocess (``crawlers.scrapy_runner``) so its Twisted reactor never blocks or
+conflicts with the caller and each run gets a fresh one; records stream back as JSON lines and
+are yielded as they arrive. The same ``HttpSettings`` drive it (``crawlers.scrapy_settings``).
+Failure of the first listing page (or sitemap) fails the source; a failed detail page is a record
+error; a failed later listing page marks the crawl incomplete.
+
+Pacing note: the subprocess paces itself per host; it does not share ``crawlers.pacing`` with
+fetches made in the parent process at the same moment.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from errors import BlockedError, FetchError, RecordError, SourceError
+from records import RawRecord
+
+from .base import Crawler
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class HtmlCrawler(Crawler):
+    """Runs one Scrapy crawl of the source and yields its records."""
+
+    kind = "html"
+
+    def spec(self) -> dict:
+        return {
+            "source": self.source.model_dump(mode="json"),
+            "settings": self.http.settings.model_dump(mode="json"),
+            "headers": self.http.source_headers(),  # secrets go over stdin, never argv
+            "allowance": sorted(self.http.private_allowance()),
+        }
+
+    def crawl(self) -> Iterator[RawRecord]:
+        spec = json.dumps(self.spec())
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+        with tempfile.TemporaryFile() as stderr:
+            proc = subprocess.Popen([sys.executable, "-m", "crawlers.scrapy_runner"], cwd=ROOT,
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env)
+            done = None
+            failure: dict | None = None
+            try:
+                proc.stdin.write(spec.encode())
+                proc.stdin.close()
+                for line in proc.stdout:
+                    event = json.loads(line)
+                    if event["t"] == "record":
+                        yield RawRecord(self.source.id, event["key"], event["fields"], event["url"], event["hash"])
+                    elif event["t"] == "done":
+                        done = event
+                    elif event["scope"] == "record":
+                        self.errors.append(RecordError(self.source.id, event["url"],
+                                                       RawRecord.hash_payload(event["url"]), event["message"]))
+                    elif event["scope"] == "source":
+                        failure = event
+                    elif event["scope"] == "skip":
+                        log.info("skipped source=%s url=%s: %s", self.source.id, event["url"], event["message"])
+                    else:
+                        self.complete = False
+                proc.wait()
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+            if failure:
+                cls = BlockedError if failure.get("blocked") else FetchError
+                raise cls(self.source.id, failure["url"], failure["message"], status=failure.get("status"))
+            if proc.returncode != 0 or done is None:
+                stderr.seek(0)
+                tail = stderr.read()[-2000:].decode("utf-8", "replace")
+                raise SourceError(self.source.id, f"scrapy run failed (exit {proc.returncode}): {tail}")
+            if not done["complete"]:
+                self.complete = False

@@ -1,0 +1,91 @@
+"""Downloader middlewares that put the one HTTP policy into Scrapy.
+
+``SsrfGuardMiddleware`` refuses requests (robots.txt and redirects included, since both pass
+through the middleware chain) whose host resolves to a forbidden address, before any connection.
+``PoliteRetryMiddleware`` is Scrapy's retry middleware plus exponential back-off and
+``Retry-After``: it pauses the host's download slot, so no request reaches that host earlier.
+"""
+
+from __future__ import annotations
+
+import logging
+from time import monotonic
+from urllib.parse import urlsplit
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.response import response_status_message
+
+from .guard import AddressRefused, resolve_checked
+from .http import parse_retry_after
+
+log = logging.getLogger(__name__)
+
+
+class BlockedRequest(IgnoreRequest):
+    """Raised by :class:`SsrfGuardMiddleware` for a URL the SSRF guard refuses."""
+
+
+class SsrfGuardMiddleware:
+    """The SSRF guard of ``crawlers.guard`` as the first downloader middleware."""
+
+    def __init__(self, allowance: frozenset[tuple[str, int]]):
+        self.allowance = allowance
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        pairs = crawler.settings.getlist("TIM_PRIVATE_ALLOWANCE")
+        return cls(frozenset((str(a), int(p)) for a, p in pairs))
+
+    def process_request(self, request, spider=None):  # noqa: ANN001, ANN201
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise BlockedRequest(f"{request.url}: only http(s) URLs are fetched")
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        try:
+            resolve_checked(parts.hostname, port, self.allowance)
+        except AddressRefused as exc:
+            raise BlockedRequest(f"{request.url}: {exc}") from exc
+        except OSError:
+            return None  # let the download fail with Scrapy's own DNS error
+        return None
+
+
+class PoliteRetryMiddleware(RetryMiddleware):
+    """Retries on 5xx/429/network errors with back-off; honours ``Retry-After``."""
+
+    @classmethod
+    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+        mw = super().from_crawler(crawler)
+        mw.backoff = crawler.settings.getfloat("TIM_BACKOFF", 1.0)
+        mw.max_retry_after = crawler.settings.getfloat("TIM_MAX_RETRY_AFTER", 120.0)
+        return mw
+
+    def process_response(self, request, response, spider=None):  # noqa: ANN001, ANN201
+        if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
+            return response
+        header = response.headers.get("Retry-After")
+        retry_after = parse_retry_after(header.decode("latin-1")) if header else None
+        if retry_after is not None and retry_after > self.max_retry_after:
+            log.warning("Retry-After %.0fs exceeds max_retry_after for %s", retry_after, request.url)
+            return response
+        new = self._retry(request, response_status_message(response.status))
+        if new is None:
+            return response
+        self._pause(request, retry_after)
+        return new
+
+    def process_exception(self, request, exception, spider=None):  # noqa: ANN001, ANN201
+        new = super().process_exception(request, exception)
+        if isinstance(new, type(request)):
+            self._pause(request, None)
+        return new
+
+    def _pause(self, request, retry_after: float | None) -> None:  # noqa: ANN001
+        """Hold the host's download slot for the back-off (or Retry-After, if longer)."""
+        tries = request.meta.get("retry_times", 0)
+        wait = max(self.backoff * (2 ** tries), retry_after or 0.0)
+        downloader = self.crawler.engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is not None:
+            slot.lastseen = max(slot.lastseen, monotonic() + wait - slot.download_delay())

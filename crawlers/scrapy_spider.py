@@ -1,0 +1,155 @@
+"""The spider of the ``html`` kind: listing pages (``follow``/``next``) or a sitemap, detail pages
+read with the source's ``fields`` selectors, JSON-LD/microdata filling what they left empty.
+
+It only extracts and reports through ``emit`` (a callable taking one dict per event); it runs
+inside ``crawlers.scrapy_runner``'s subprocess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.exceptions import CloseSpider
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from config import Source
+from records import RawRecord
+
+from .listing import links
+from .schemaorg import entities, entity_fields
+from .scrapy_middlewares import BlockedRequest
+from .sitemap import parse_sitemap, sitemap_body
+
+URL_FIELDS = ("url", "image")
+
+
+def extract(response: scrapy.http.TextResponse, selector: str, name: str) -> Any:
+    """One canonical field by a CSS selector or an ``xpath:`` expression; raw strings."""
+    nodes = response.xpath(selector[6:]) if selector.startswith("xpath:") else response.css(selector)
+    values = [v.strip() for v in nodes.getall() if isinstance(v, str) and v.strip()]
+    if not values:
+        return None
+    if name == "categories":
+        return values
+    if name in URL_FIELDS:
+        return urljoin(response.url, values[0])
+    return "\n".join(values) if name == "description" else " ".join(values)
+
+
+class TimSpider(scrapy.Spider):
+    """One source run; counts listing pages and items against the source's limits."""
+
+    name = "tim"
+
+    def __init__(self, source: Source, emit: Callable[[dict], None], **kw: Any):
+        super().__init__(**kw)
+        self.source, self.emit = source, emit
+        self.pages = self.taken = 0
+        self.complete = True
+        self.seen: set[str] = set()
+
+    async def start(self):  # noqa: ANN201
+        src = self.source
+        if src.sitemap:
+            yield scrapy.Request(src.sitemap, self.parse_sitemap, errback=self.listing_failed,
+                                 meta={"first": True})
+        else:
+            yield scrapy.Request(src.url, self.parse_listing, errback=self.listing_failed,
+                                 meta={"first": True})
+
+    # -- listing ------------------------------------------------------------------------------
+    def _next_listing(self, url: str, callback: Callable) -> Iterator[scrapy.Request]:
+        if url in self.seen:
+            return
+        if self.pages >= self.source.max_pages:
+            self.complete = False
+            return
+        self.seen.add(url)
+        yield scrapy.Request(url, callback, errback=self.listing_failed)
+
+    def parse_listing(self, response):  # noqa: ANN001, ANN201
+        self.pages += 1
+        self.seen.add(response.url)
+        if not self.source.follow:
+            yield from self.parse_detail(response)
+        else:
+            for link in links(response.text, response.url, self.source.follow):
+                if link not in self.seen:
+                    self.seen.add(link)
+                    yield scrapy.Request(link, self.parse_detail, errback=self.detail_failed)
+        for nxt in links(response.text, response.url, self.source.next)[:1]:
+            yield from self._next_listing(nxt, self.parse_listing)
+
+    def parse_sitemap(self, response):  # noqa: ANN001, ANN201
+        self.pages += 1
+        kind, locs = parse_sitemap(sitemap_body(response.body, response.url,
+                                                self.settings.getint("DOWNLOAD_MAXSIZE")), response.url)
+        if kind == "sitemapindex":
+            for loc in locs:
+                yield from self._next_listing(loc, self.parse_sitemap)
+            return
+        pattern = self.source.sitemap_pattern
+        for loc in locs:
+            if (not pattern or re.search(pattern, loc)) and loc not in self.seen:
+                self.seen.add(loc)
+                yield scrapy.Request(loc, self.parse_detail, errback=self.detail_failed)
+
+    # -- detail -------------------------------------------------------------------------------
+    def parse_detail(self, response):  # noqa: ANN001, ANN201
+        if not isinstance(response, scrapy.http.TextResponse):
+            self.emit({"t": "error", "scope": "record", "url": response.url, "message": "not an HTML page"})
+            return
+        fields: dict[str, Any] = {}
+        for name, selector in self.source.fields.items():
+            value = extract(response, selector, name)
+            if value not in (None, "", []):
+                fields[name] = value
+        for entity in entities(response.text, response.url):
+            for key, value in entity_fields(entity, response.url).items():
+                fields.setdefault(key, value)
+            break  # the page's main entity only
+        fields.setdefault("url", response.url)
+        if not fields.get("title"):
+            self.emit({"t": "error", "scope": "record", "url": response.url,
+                       "message": "no title found by the selectors or structured data"})
+            return
+        if self.taken >= self.source.max_items:
+            self.complete = False
+            raise CloseSpider("max_items")
+        self.taken += 1
+        self.emit({"t": "record", "key": fields.get("id"), "fields": fields, "url": response.url,
+                   "hash": RawRecord.hash_payload(fields)})
+        return
+        yield  # a generator, like the other callbacks
+
+    # -- failures -----------------------------------------------------------------------------
+    @staticmethod
+    def describe(failure) -> dict:  # noqa: ANN001
+        exc = failure.value
+        event = {"message": f"{type(exc).__name__}: {exc}", "blocked": False, "robots": False,
+                 "status": None}
+        if isinstance(exc, HttpError):
+            event["status"] = exc.response.status
+            event["message"] = f"HTTP {exc.response.status}"
+        elif isinstance(exc, BlockedRequest):
+            event["blocked"] = True
+            event["message"] = str(exc)
+        elif type(exc).__name__ == "IgnoreRequest" and "robots" in str(exc):
+            event["blocked"] = event["robots"] = True
+            event["message"] = "disallowed by robots.txt"
+        return event
+
+    def listing_failed(self, failure):  # noqa: ANN001, ANN201
+        first = failure.request.meta.get("first", False)
+        self.complete = False
+        self.emit({"t": "error", "scope": "source" if first else "listing",
+                   "url": failure.request.url, **self.describe(failure)})
+
+    def detail_failed(self, failure):  # noqa: ANN001, ANN201
+        event = self.describe(failure)
+        scope = "skip" if event["robots"] else "record"  # a link robots.txt forbids is no failure
+        self.emit({"t": "error", "scope": scope, "url": failure.request.url, **event})

@@ -1,0 +1,97 @@
+"""html crawler on Scrapy in a subprocess: vacancy bank with three listing pages (issue 3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from demo.web import Response
+from errors import BlockedError, FetchError
+
+from .conftest import crawl, make_source
+from .sites import VACATURES, sitemap_site, vacancy_bank
+
+FIELDS = {
+    "title": "h1::text",
+    "description": "div.omschrijving",
+    "organizer": "xpath://dl/dd[1]/text()",
+    "address": "xpath://dt[text()='Adres']/following-sibling::dd[1]/text()",
+    "categories": "ul.tags li::text",
+    "url": "link[rel=canonical]::attr(href)",
+    "image": "a.site::attr(href)",
+}
+
+
+def bank_source(web, **kw):
+    return make_source(web.url("/vacatures"), "html", item_kind="vacancy", follow="a.vacature",
+                       next="li.next a", fields=FIELDS, **kw)
+
+
+def test_vacancy_bank_three_listing_pages_and_details(web):
+    vacancy_bank(web)
+    records, crawler = crawl(bank_source(web, http={"delay": 0.1}))
+    by_title = {r.fields["title"]: r.fields for r in records}
+    assert set(by_title) == {v[1] for v in VACATURES}
+    assert crawler.complete and not crawler.errors
+    maatje = by_title["Maatje voor een oudere buurtgenoot"]
+    assert maatje["organizer"] == "Trajekt"
+    assert maatje["address"] == "Malbergsingel 68, 6218 AV Maastricht"
+    assert maatje["categories"] == ["Ouderen", "Vrijwilligerswerk"]
+    assert maatje["description"].startswith('<div class="omschrijving">')  # raw HTML
+    assert maatje["url"] == web.url("/vacatures/maatje-malberg")  # no canonical link: page URL
+    assert maatje["image"] == web.url("/organisaties/maatje-malberg")  # made absolute
+    klus = by_title["Klusser voor buurtgenoten"]  # address only in JSON-LD
+    assert "address" not in klus and klus["street"] == "Ridder van Heerstraat 10"
+    assert klus["organizer"] == "Buurtplatform Heer" and klus["published_at"] == "2025-03-02"
+    assert [r.arg("page") for r in web.requests_to("/vacatures")] == [None, "2", "3"]
+    # robots.txt honoured and the per-host delay kept, measured on the server
+    assert web.requests_to("/intern/concept") == []
+    times = sorted(r.at for r in web.log)
+    assert min(b - a for a, b in zip(times, times[1:])) >= 0.1 - 0.01
+    ua = web.requests_to("/vacatures")[0].headers["user-agent"]
+    assert ua.startswith("ThuisInMaastrichtBot/")
+
+
+def test_max_pages_marks_incomplete(web):
+    vacancy_bank(web)
+    records, crawler = crawl(bank_source(web, max_pages=2))
+    assert len(records) == 6 and not crawler.complete
+    assert [r.arg("page") for r in web.requests_to("/vacatures")] == [None, "2"]
+
+
+def test_failed_detail_fails_alone_and_retry_after_honoured(web):
+    vacancy_bank(web)
+    web.route("/vacatures/tuin-landbouwbelang", Response("weg", 404))
+    calls = []
+
+    def busy(req):
+        calls.append(req.at)
+        if len(calls) == 1:
+            return Response("druk", 503, headers={"Retry-After": "1"})
+        return Response("<h1>Stadstuinier</h1>")
+
+    web.route("/vacatures/chauffeur-caberg", busy)
+    records, crawler = crawl(bank_source(web))
+    assert len(records) == 7 and len(crawler.errors) == 1
+    assert "tuin-landbouwbelang" in str(crawler.errors[0]) and "404" in str(crawler.errors[0])
+    assert len(calls) == 2 and calls[1] - calls[0] >= 1.0
+
+
+def test_first_listing_failure_and_ssrf_fail_the_source(web):
+    web.route("/vacatures", Response("kapot", 404))
+    with pytest.raises(FetchError, match="404"):
+        crawl(make_source(web.url("/vacatures"), "html", follow="a"))
+    web.log.clear()
+    with pytest.raises(BlockedError, match="SSRF"):
+        crawl(make_source(web.url("/vacatures"), "html", follow="a", allow_private_network=False))
+    assert web.log == []
+
+
+def test_sitemap_discovery_jsonld_fallback_and_max_items(web):
+    sitemap_site(web)
+    src = make_source(None, "html", sitemap=web.url("/sitemap.xml"), sitemap_pattern=r"/agenda/[a-z-]+$",
+                      fields={"title": "h1::text"}, max_items=3)
+    records, crawler = crawl(src)
+    assert len(records) == 3 and not crawler.complete  # max_items stopped it
+    assert web.requests_to("/over-ons") == []  # sitemap_pattern
+    repair = next(r.fields for r in records if r.fields["title"] == "Repair Café Wittevrouwenveld")
+    assert repair["starts_at"] == "2025-04-12T14:00:00+02:00" and repair["postcode"] == "6224 ER"
