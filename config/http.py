@@ -49,6 +49,8 @@ class HttpOverrides(ConfigModel):
     """Overrides ``settings.retries``."""
     backoff: float | None = None
     """Overrides ``settings.backoff``."""
+    max_retry_after: float | None = None
+    """Overrides ``settings.max_retry_after``."""
     obey_robots: bool | None = None
     """Overrides ``settings.obey_robots``."""
 

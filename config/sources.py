@@ -34,7 +34,8 @@ class Source(ConfigModel):
     enabled: bool = True
     """Disabled sources are listed and validated but never crawled."""
     allow_private_network: bool = False
-    """Allow the URL (and redirects) to resolve to 127.0.0.1 or a private range."""
+    """Allow the source's own origins (``url``, ``sitemap``) to resolve to 127.0.0.1 or a private
+    range; redirects and links to any other private host or port stay refused."""
     priority: int = 50
     """Which source's field wins in a bundled item: higher beats lower (primary platform > aggregator)."""
     licence: str | None = None
