@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from normalizers.address import (
-    AddressParts, find_address_in_text, normalise_postcode, parse_address, place_in_area,
+    AddressParts, find_address_in_text, maastricht_pc4, normalise_postcode, parse_address, place_in_area,
 )
 from records import GeoResult, Item
 
@@ -158,7 +158,7 @@ class Locator:
             return None
         in_area = place_in_area(city) if item.city else (base.in_area if base else None)
         if in_area is None and postcode:
-            in_area = parse_address(postcode).in_area if len(postcode) == 6 else None
+            in_area = _postcode_in_area(postcode)
         matched = ", ".join(p for p in (f"{street or ''} {hn or ''}".strip(), postcode or "", city or "") if p)
         return AddressParts(street, hn, postcode, city, in_area, matched)
 
@@ -246,7 +246,7 @@ class Locator:
     def _address(self, parts: AddressParts, ev: list[Evidence]) -> None:
         matched = parts.matched or ""
         if parts.in_area is False:
-            postcode_outside = parts.postcode and len(parts.postcode) == 6 and parse_address(parts.postcode).in_area is False
+            postcode_outside = _postcode_in_area(parts.postcode) is False
             if parts.city and place_in_area(parts.city) is False:
                 ev.append(Evidence("address", CONFIDENCE["outside_city"], OUTSIDE, matched, note=f"place {parts.city} is outside Maastricht"))
             elif postcode_outside:
@@ -265,9 +265,15 @@ class Locator:
         if street_hit and number is not None:
             st, score, key = street_hit
             p = self.gaz.address_point(key, number, parts.addition)
+            other_addition = p is None and parts.addition is not None
+            if other_addition:
+                p = self.gaz.address_point(key, number, None)  # 38a where only 38 is known: same building
             if p is not None:
                 e = self._point_evidence("address_point", p, f"{p.label} (known address)", CONFIDENCE["address_point"],
                                          CONFIDENCE["address_point_border"])
+                if other_addition:
+                    e.confidence = round(e.confidence * 0.95, 3)
+                    e.note = (e.note + "; " if e.note else "") + "known without this addition"
                 if score < 100 and not (pc and self.gaz.address_postcodes.get(p) == pc):
                     e.confidence = round(e.confidence * 0.95, 3)  # a fuzzy street, unconfirmed by postcode
                     e.note = (e.note + "; " if e.note else "") + f"street matched {score:.0f}%"
@@ -361,6 +367,16 @@ class Locator:
         if len(wijken) == 1:
             code, text_hit = next(iter(wijken.items()))
             ev.append(Evidence("buurt_name", CONFIDENCE["wijk_name"], f"wijk:{code}", text_hit, note=f"{field}: wijk only"))
+
+
+def _postcode_in_area(postcode: str | None) -> bool | None:
+    """A PC6 or a bare PC4 (a structured postcode field): in the Maastricht PC4 areas or not."""
+    if not postcode:
+        return None
+    pc4 = postcode[:4]
+    if not pc4.isdigit():
+        return None
+    return pc4 in maastricht_pc4() or pc4.startswith("620")
 
 
 def _public_method(method: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 __all__ = [
     "AddressParts", "parse_address", "find_address_in_text", "fold", "street_key",
-    "normalise_postcode", "split_housenumber", "place_in_area", "data_dir",
+    "normalise_postcode", "split_housenumber", "place_in_area", "maastricht_pc4", "data_dir",
 ]
 
 

@@ -162,3 +162,9 @@ def test_import_stats_inhabitants(tmp_path, db_url):
         assert s.get(GeoRegionStatsRow, "GM0935").households is None
     buurt = next(b for b in Locator.load(engine=engine).buurten() if b.code == "BU09350000")
     assert buurt.inhabitants == 3855
+
+
+def test_reassign_command_runs(sqlite_url):
+    make_engine(sqlite_url)
+    out = invoke("reassign", "--db", sqlite_url)
+    assert "0 items changed" in out and "cbs2024-generalised" in out

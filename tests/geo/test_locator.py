@@ -189,3 +189,14 @@ def test_explain_fills_steps(locator):
     assert [s["method"] for s in res.steps][:1] == ["address_point"]
     assert all(0 <= s["confidence"] <= 1 for s in res.steps)
     assert res.to_dict()["steps"] == res.steps
+
+
+def test_structured_postcode_outside_and_addition(locator):
+    assert locator.locate(item(title="Buurtfeest Malberg", postcode="6231")).buurt_code is None  # Meerssen PC4
+    res = locator.locate(item(title="x", street="Brusselsestraat", housenumber="38a", postcode="6211 pg"))
+    assert (res.method, res.buurt_code) == ("address_point", STATENKWARTIER)  # 38 is known, 38a is the same building
+
+
+def test_invalid_coordinates_are_ignored(locator):
+    res = locator.locate(item(title="Koffie", lat=0.0, lon=0.0))
+    assert res.method == "none" and res.buurt_code is None
