@@ -113,6 +113,8 @@ class Pipeline:
                     items.append(item)
                 if limit is not None and fetched >= limit:
                     break
+            # hand the validators to the store's buffer; they are written with the run's items
+            http.commit_validators()
         finally:
             http.close()
         for err in crawler.errors:
@@ -189,7 +191,12 @@ class Pipeline:
                 conn, source.id, outcome.items, run_id=report.run_id, complete=complete,
                 not_modified=outcome.not_modified, expire_after=self.config.scheduler.expire_after_missing_runs,
             )
-            validators.flush(conn)
+            if status == "suspect":
+                # Keep the validators of the last trusted body: storing those of a suspect body
+                # would make the next run "not modified" and mark the source ok unseen.
+                validators.forget()
+            else:
+                validators.flush(conn)
             report.inserted, report.updated, report.unchanged = counts.inserted, counts.updated, counts.unchanged
             report.expired = counts.expired
             if outcome.not_modified:

@@ -5,7 +5,10 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+import shutil
+
+# Wide enough for the run table even when output is piped (rich assumes 80 columns then).
+console = Console(width=max(shutil.get_terminal_size((140, 40)).columns, 140))
 
 
 def run_summary(reports) -> Table:

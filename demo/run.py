@@ -20,8 +20,15 @@ class DemoResult:
     base_url: str
 
 
-def run_demo(db_url: str, *, keep_serving: bool = False) -> DemoResult:
-    """Crawl every demo site once into ``db_url``; optionally keep serving the sites afterwards."""
+DEMO_PORT = 8765
+
+
+def run_demo(db_url: str, *, port: int = DEMO_PORT, keep_serving: bool = False) -> DemoResult:
+    """Crawl every demo site once into ``db_url``; optionally keep serving the sites afterwards.
+
+    The sites listen on a fixed port by default, so item URLs (and the ids of sources that key
+    their records by URL) are the same on every demo run and a re-run is idempotent.
+    """
     from config import load_config
     from pipeline import Pipeline
     from store.db import make_engine
@@ -30,7 +37,7 @@ def run_demo(db_url: str, *, keep_serving: bool = False) -> DemoResult:
 
     from .sites import build_demo_web, demo_config_text
 
-    web = build_demo_web().start()
+    web = build_demo_web(port=port).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "sources.toml"

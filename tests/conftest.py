@@ -3,6 +3,7 @@ when reachable; ``TIM_REQUIRE_PG=1`` makes an unreachable PostgreSQL an error, a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import uuid
@@ -29,11 +30,11 @@ def web():
         yield w
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path):
-    """A fresh, empty database URL: a SQLite file, or a new schema on the PostgreSQL server."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tim.db'}"
+@contextlib.contextmanager
+def fresh_database(backend: str, directory):
+    """A fresh, empty database URL: a SQLite file in ``directory``, or a new schema on PostgreSQL."""
+    if backend == "sqlite":
+        yield f"sqlite:///{directory / 'tim.db'}"
         return
     if not _pg_reachable():
         if os.environ.get("TIM_REQUIRE_PG") == "1":
@@ -42,13 +43,21 @@ def db_url(request, tmp_path):
     import psycopg
 
     schema = "t_" + uuid.uuid4().hex[:12]
-    base = PG_URL
-    with psycopg.connect(base, autocommit=True) as conn:
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with psycopg.connect(base, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with psycopg.connect(PG_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, empty database URL per test, on SQLite and on PostgreSQL."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
