@@ -87,53 +87,56 @@ class PhraseIndex:
         low = src.lower()
         wm = self.word_map
         words = [wm.get(t, t) for t in _TOKEN.findall(low)]
-        if self.lengths.keys().isdisjoint(words):
+        lengths = self.lengths
+        starts = [i for i, w in enumerate(words) if w in lengths]
+        if not starts:
             return []  # no known phrase starts with any word of the text
-        spans = [(m.start(), m.end(), w) for m, w in zip(_TOKEN.finditer(low), words)]
-        n = len(spans)
+        n = len(words)
+        spans: list[tuple[int, int]] | None = None
         hits: list[Hit] = []
-        i = 0
-        while i < n:
-            lengths = self.lengths.get(spans[i][2])
-            step = 1
-            if lengths:
-                for size in lengths:
-                    if i + size > n:
-                        continue
-                    key = " ".join(s[2] for s in spans[i:i + size])
-                    entries = self.phrases.get(key)
-                    if not entries:
-                        continue
-                    whole = self._whole(spans, i, size)
-                    capital = src[spans[i][0]].isupper()
-                    cued = self._cued(spans, i)
-                    matched = src[spans[i][0]:spans[i + size - 1][1]]
-                    for entry in entries:
-                        guard = entry.guard
-                        if guard == "needs_cue" and entry.kind == "place" and entry.in_area is False:
-                            guard = "capital"  # a false "outside" only withholds a buurt: the safe side
-                        if self._accept(guard, whole, capital, cued):
-                            hits.append(Hit(entry, matched, spans[i][0], whole))
-                    step = size
-                    break
-            i += step
+        next_free = 0
+        for i in starts:
+            if i < next_free:
+                continue
+            for size in lengths[words[i]]:
+                if i + size > n:
+                    continue
+                entries = self.phrases.get(words[i] if size == 1 else " ".join(words[i:i + size]))
+                if not entries:
+                    continue
+                if spans is None:
+                    spans = [m.span() for m in _TOKEN.finditer(low)]
+                whole = self._whole(words, i, size)
+                capital = src[spans[i][0]].isupper()
+                cued = self._cued(words, i)
+                matched = src[spans[i][0]:spans[i + size - 1][1]]
+                for entry in entries:
+                    guard = entry.guard
+                    if guard == "needs_cue" and entry.kind == "place" and entry.in_area is False:
+                        guard = "capital"  # a false "outside" only withholds a buurt: the safe side
+                    if self._accept(guard, whole, capital, cued):
+                        hits.append(Hit(entry, matched, spans[i][0], whole))
+                next_free = i + size
+                break
         return hits
 
-    def _whole(self, spans: list, i: int, size: int) -> bool:
-        before = [s[2] for s in spans[:i]]
-        while before and (before[-1] in _ARTICLES or before[-1] in self.cues):
-            before.pop()
-        return not before and i + size == len(spans)
+    def _whole(self, words: list[str], i: int, size: int) -> bool:
+        if i + size != len(words):
+            return False
+        j = i
+        while j > 0 and (words[j - 1] in _ARTICLES or words[j - 1] in self.cues):
+            j -= 1
+        return j == 0
 
-    def _cued(self, spans: list, i: int) -> bool:
+    def _cued(self, words: list[str], i: int) -> bool:
         """A locative cue right before the name, allowing an article and "van" in between
         ("in Heer", "in de Heeg", "bewoners van Heer")."""
         j = i - 1
-        if j >= 0 and spans[j][2] in _ARTICLES:
+        if j >= 0 and words[j] in _ARTICLES:
             j -= 1
-        if j >= 0 and spans[j][2] in self.cues:
+        if j >= 0 and words[j] in self.cues:
             return True
-        return j >= 1 and spans[j][2] == "van" and spans[j - 1][2] in self.cues
+        return j >= 1 and words[j] == "van" and words[j - 1] in self.cues
 
     @staticmethod
     def _accept(guard: str | None, whole: bool, capital: bool, cued: bool) -> bool:
