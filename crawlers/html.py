@@ -45,6 +45,7 @@ class HtmlCrawler(Crawler):
         }
 
     def crawl(self) -> Iterator[RawRecord]:
+        self.http.check_url(self.source.sitemap or self.source.url)  # fail fast, no subprocess
         spec = json.dumps(self.spec())
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(
             p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from demo.web import Response
+from demo.web import LocalWeb, Response
 from errors import BlockedError, FetchError
 
 from .conftest import crawl, make_source
@@ -28,10 +28,18 @@ def bank_source(web, **kw):
 
 def test_vacancy_bank_three_listing_pages_and_details(web):
     vacancy_bank(web)
-    records, crawler = crawl(bank_source(web, http={"delay": 0.1}))
+    with LocalWeb() as other:  # a link to another local service: the SSRF middleware refuses it
+        other.route("/admin", "<h1>Beheer</h1>")
+        listing = web.routes["/vacatures"]
+        web.route("/vacatures", lambda req: Response(listing(req).body.replace(
+            "</ul>", f'<li><a class="vacature" href="{other.url("/admin")}">x</a></li></ul>', 1)))
+        records, crawler = crawl(bank_source(web, http={"delay": 0.1}))
+    assert other.log == []
+    [refused] = crawler.errors
+    assert "SSRF" in str(refused) and other.url("/admin") in str(refused)
     by_title = {r.fields["title"]: r.fields for r in records}
     assert set(by_title) == {v[1] for v in VACATURES}
-    assert crawler.complete and not crawler.errors
+    assert crawler.complete
     maatje = by_title["Maatje voor een oudere buurtgenoot"]
     assert maatje["organizer"] == "Trajekt"
     assert maatje["address"] == "Malbergsingel 68, 6218 AV Maastricht"
@@ -81,7 +89,7 @@ def test_first_listing_failure_and_ssrf_fail_the_source(web):
     with pytest.raises(FetchError, match="404"):
         crawl(make_source(web.url("/vacatures"), "html", follow="a"))
     web.log.clear()
-    with pytest.raises(BlockedError, match="SSRF"):
+    with pytest.raises(BlockedError, match="SSRF"):  # refused before Scrapy even starts
         crawl(make_source(web.url("/vacatures"), "html", follow="a", allow_private_network=False))
     assert web.log == []
 
