@@ -5,7 +5,7 @@ boundaries and CBS address table of a database); ``locate(item)`` and ``explain(
 ``records.GeoResult`` with method, confidence, buurt, wijk, matched text and any conflict.
 """
 
-from .boundaries import Buurt, BoundarySet
+from .boundaries import BoundarySet, Buurt
 from .locator import Locator
 
-__all__ = ["Buurt", "BoundarySet", "Locator"]
+__all__ = ["BoundarySet", "Buurt", "Locator"]

@@ -113,7 +113,7 @@ class BoundarySet:
         *,
         wijk_names: dict[str, str] | None = None,
         municipality: str = MAASTRICHT,
-    ) -> "BoundarySet":
+    ) -> BoundarySet:
         """Read a CBS buurt file (GeoJSON or GeoPackage; RD New or WGS84), keep one municipality."""
         return cls(read_buurt_features(path, wijk_names=wijk_names, municipality=municipality), version)
 
@@ -210,7 +210,7 @@ def _guess_crs(declared: str | None, sample: tuple[float, float] | None) -> CRS 
             return WGS84
         try:
             return CRS.from_user_input(declared)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise GeoError(f"unknown CRS {declared!r}") from exc
     if sample and (abs(sample[0]) > 1000 or abs(sample[1]) > 1000):
         return RD_NEW

@@ -10,7 +10,6 @@ the nearest buurt within ``tolerance_m``, marked as such.
 from __future__ import annotations
 
 import logging
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -18,7 +17,13 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from normalizers.address import fold, normalise_postcode, parse_address, split_housenumber, street_key
+from normalizers.address import (
+    fold,
+    normalise_postcode,
+    parse_address,
+    split_housenumber,
+    street_key,
+)
 
 from . import data
 from .boundaries import BoundarySet

@@ -23,7 +23,11 @@ from sqlmodel import Session
 from errors import GeoError
 from store.db import utcnow
 from store.geo_tables import (
-    GeoAddressBuurtRow, GeoBoundaryRow, GeoBoundarySetRow, GeoRegionStatsRow, ensure_geo_tables,
+    GeoAddressBuurtRow,
+    GeoBoundaryRow,
+    GeoBoundarySetRow,
+    GeoRegionStatsRow,
+    ensure_geo_tables,
 )
 
 from . import data

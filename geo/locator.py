@@ -19,12 +19,17 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from normalizers.address import (
-    AddressParts, find_address_in_text, maastricht_pc4, normalise_postcode, parse_address, place_in_area,
+    AddressParts,
+    find_address_in_text,
+    maastricht_pc4,
+    normalise_postcode,
+    parse_address,
+    place_in_area,
 )
 from records import GeoResult, Item
 
 from . import data
-from .boundaries import Buurt, BoundarySet
+from .boundaries import BoundarySet, Buurt
 from .evidence import BORDER_M, CONFIDENCE, OUTSIDE, Evidence, decide
 from .gazetteer import Gazetteer, Point
 
@@ -57,7 +62,7 @@ class Locator:
         gazetteer: Gazetteer,
         *,
         address_table: dict[tuple[str, int], tuple[str, str]] | None = None,
-        online: "OnlineGeocoder | None" = None,
+        online: OnlineGeocoder | None = None,
         tolerance_m: float = 250.0,
     ):
         self.b = boundaries
@@ -70,7 +75,7 @@ class Locator:
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
-    def load(cls, engine: "Engine | None" = None, settings: "GeocoderSettings | None" = None) -> "Locator":
+    def load(cls, engine: Engine | None = None, settings: GeocoderSettings | None = None) -> Locator:
         """The bundled data; with ``engine``, the active imported boundaries, the CBS address table
         and the online fallback's cache come from that database. Cached: a second load is cheap."""
         from config.geocoder import GeocoderSettings

@@ -11,10 +11,14 @@ from sqlmodel import Session, select
 
 from errors import GeoError
 from store.geo_tables import (
-    GeoAddressBuurtRow, GeoBoundaryRow, GeoBoundarySetRow, GeoRegionStatsRow, ensure_geo_tables,
+    GeoAddressBuurtRow,
+    GeoBoundaryRow,
+    GeoBoundarySetRow,
+    GeoRegionStatsRow,
+    ensure_geo_tables,
 )
 
-from .boundaries import Buurt, BoundarySet
+from .boundaries import BoundarySet, Buurt
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +27,7 @@ def active_version(engine: Engine) -> str | None:
     """Label of the active imported boundary set, or None (bundled polygons in use)."""
     ensure_geo_tables(engine)
     with Session(engine) as s:
-        row = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True)).first()  # noqa: E712
+        row = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True)).first()
         return row.version if row else None
 
 
@@ -34,7 +38,7 @@ def load_active_boundaries(engine: Engine) -> BoundarySet | None:
     """The active imported boundary set, or None when none (cached per database and import)."""
     ensure_geo_tables(engine)
     with Session(engine) as s:
-        head = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True)).first()  # noqa: E712
+        head = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True)).first()
         if head is None:
             return None
         version = head.version

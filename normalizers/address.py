@@ -23,8 +23,16 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = [
-    "AddressParts", "parse_address", "find_address_in_text", "fold", "street_key",
-    "normalise_postcode", "split_housenumber", "place_in_area", "maastricht_pc4", "data_dir",
+    "AddressParts",
+    "data_dir",
+    "find_address_in_text",
+    "fold",
+    "maastricht_pc4",
+    "normalise_postcode",
+    "parse_address",
+    "place_in_area",
+    "split_housenumber",
+    "street_key",
 ]
 
 
@@ -349,9 +357,7 @@ _LABELLED = re.compile(
     re.IGNORECASE,
 )
 _STREET_ENDINGS = tuple(
-    "straat str. str weg laan ln. plein pl. singel gracht kade dreef steeg pad hof markt park wal dijk "
-    "boulevard poort baan gang brug staat ring allee plantsoen oever hoven dal veld berg bastion kazerne "
-    "wei vest werf haven kwartier stein straatje pleintje".split()
+    ["straat", "str.", "str", "weg", "laan", "ln.", "plein", "pl.", "singel", "gracht", "kade", "dreef", "steeg", "pad", "hof", "markt", "park", "wal", "dijk", "boulevard", "poort", "baan", "gang", "brug", "staat", "ring", "allee", "plantsoen", "oever", "hoven", "dal", "veld", "berg", "bastion", "kazerne", "wei", "vest", "werf", "haven", "kwartier", "stein", "straatje", "pleintje"]
 )
 _PARTICLES = frozenset({"van", "de", "der", "den", "het", "d'", "'t", "aan", "op", "in", "la", "le", "of", "en"})
 _WORD = re.compile(r"[^\s,;:()]+")

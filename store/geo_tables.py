@@ -98,5 +98,5 @@ def ensure_geo_tables(engine: Engine) -> None:
     """Create the geo tables when missing."""
     try:
         SQLModel.metadata.create_all(engine, tables=[t.__table__ for t in GEO_TABLES])  # type: ignore[attr-defined]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise StoreError(f"cannot create geo tables: {exc}") from exc

@@ -21,9 +21,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from geo import data  # noqa: E402
-from geo.gazetteer import Gazetteer  # noqa: E402
-from normalizers.address import fold  # noqa: E402
+from geo import data
+from geo.gazetteer import Gazetteer
+from normalizers.address import fold
 
 OUT = HERE / "geo_benchmark.jsonl"
 rng = random.Random(20241)

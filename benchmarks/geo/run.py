@@ -32,8 +32,8 @@ from shapely.geometry import Point
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from geo import Locator, data  # noqa: E402
-from geo.gazetteer import Gazetteer  # noqa: E402
+from geo import Locator
+from geo.gazetteer import Gazetteer
 
 TARGETS = {"well_formed": 0.99, "messy": 0.95, "venue": 0.95, "buurt_mention": 0.95,
            "out_of_area": 1.0, "no_place": 1.0}

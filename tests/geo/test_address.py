@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from normalizers.address import (
-    AddressParts, find_address_in_text, fold, normalise_postcode, parse_address, street_key,
+    AddressParts,
+    find_address_in_text,
+    fold,
+    normalise_postcode,
+    parse_address,
+    street_key,
 )
 
 

@@ -4,6 +4,7 @@ persistent cache, area bounds, the user agent (issue 4, item 3). Never the inter
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
 
@@ -57,7 +58,7 @@ def test_fallback_pace_and_cache(web, sqlite_url, provider, path, handler, buurt
     assert {r.method for r in results} == {f"online:{provider}"}
     reqs = web.requests_to(path)
     assert len(reqs) == 3
-    gaps = [b.at - a.at for a, b in zip(reqs, reqs[1:])]
+    gaps = [b.at - a.at for a, b in pairwise(reqs)]
     # geopy RateLimiter spaces the calls by min_delay_seconds; the server sees them with the network
     # latency of each (the first one also opens the connection), so allow 50 ms of jitter
     assert min(gaps) >= 0.25 - 0.05, gaps
