@@ -2,6 +2,8 @@
 
 ``SsrfGuardMiddleware`` refuses requests (robots.txt and redirects included, since both pass
 through the middleware chain) whose host resolves to a forbidden address, before any connection.
+``PoliteRobotsTxtMiddleware`` reads robots.txt answers as ``crawlers.robots`` does (RFC 9309):
+a 4xx means everything is allowed, a 5xx means nothing is.
 ``PoliteRetryMiddleware`` is Scrapy's retry middleware plus exponential back-off and
 ``Retry-After``: it pauses the host's download slot, so no request reaches that host earlier.
 """
@@ -13,6 +15,7 @@ from time import monotonic
 from urllib.parse import urlsplit
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
@@ -49,6 +52,19 @@ class SsrfGuardMiddleware:
         except OSError:
             return None  # let the download fail with Scrapy's own DNS error
         return None
+
+
+class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware with RFC 9309's reading of error statuses."""
+
+    DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+    def _parse_robots(self, response, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if response.status >= 500:
+            response = response.replace(body=self.DISALLOW_ALL)
+        elif response.status >= 400:
+            response = response.replace(body=b"")
+        return super()._parse_robots(response, *args, **kwargs)
 
 
 class PoliteRetryMiddleware(RetryMiddleware):

@@ -48,6 +48,8 @@ def scrapy_settings(s: HttpSettings, headers: dict[str, str],
         "DOWNLOADER_MIDDLEWARES": {
             f"{mw}.SsrfGuardMiddleware": 50,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            f"{mw}.PoliteRobotsTxtMiddleware": 100,
             f"{mw}.PoliteRetryMiddleware": 550,
         },
         "TIM_PRIVATE_ALLOWANCE": [list(p) for p in allowance],

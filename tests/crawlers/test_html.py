@@ -84,10 +84,16 @@ def test_failed_detail_fails_alone_and_retry_after_honoured(web):
     assert len(calls) == 2 and calls[1] - calls[0] >= 1.0
 
 
-def test_first_listing_failure_and_ssrf_fail_the_source(web):
+def test_first_listing_failure_robots_5xx_and_ssrf_fail_the_source(web):
     web.route("/vacatures", Response("kapot", 404))
     with pytest.raises(FetchError, match="404"):
         crawl(make_source(web.url("/vacatures"), "html", follow="a"))
+    with LocalWeb() as down:  # robots.txt answering 503: nothing may be fetched (RFC 9309)
+        down.route("/robots.txt", Response("onderhoud", 503))
+        down.route("/vacatures", "<a href='/x'>x</a>")
+        with pytest.raises(BlockedError, match="robots.txt"):
+            crawl(make_source(down.url("/vacatures"), "html", follow="a", http={"retries": 0}))
+        assert down.requests_to("/vacatures") == []
     web.log.clear()
     with pytest.raises(BlockedError, match="SSRF"):  # refused before Scrapy even starts
         crawl(make_source(web.url("/vacatures"), "html", follow="a", allow_private_network=False))
