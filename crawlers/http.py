@@ -168,7 +168,7 @@ class HttpClient:
 
     def __init__(self, settings: HttpSettings, source: Source,
                  validators: ValidatorStore | None = None):
-        self.settings = source.http.apply(settings) if settings is not None else source.http.apply(HttpSettings())
+        self.settings = source.http.apply(settings or HttpSettings())
         self.source = source
         self.validators = validators
         self.pending: dict[str, Validators] = {}
@@ -376,4 +376,6 @@ class HttpClient:
                 parts.append(chunk)
         except zlib.error as exc:
             raise FetchError(self.source.id, url, f"corrupt compressed body: {exc}") from exc
+        if dog.fired:  # a close-delimited body cut by the watchdog looks complete; it is not
+            raise FetchError(self.source.id, url, f"deadline of {self.settings.timeout:g}s exceeded")
         return b"".join(parts)

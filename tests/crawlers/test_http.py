@@ -229,3 +229,28 @@ def test_dripping_server_fails_at_the_deadline(web):
         elapsed = time.monotonic() - started
     assert 0.9 <= elapsed < 3.0, elapsed  # the defence is the deadline itself
     assert len(web.requests_to("/drip")) == 1  # a deadline is not retried
+
+
+def test_server_that_never_answers_fails_at_the_deadline(web):
+    release = threading.Event()
+    web.route("/stil", lambda _req: (release.wait(10), Response("te laat"))[1])
+    with client(web, "/stil", http={"obey_robots": False, "timeout": 0.5}) as http:
+        started = time.monotonic()
+        with pytest.raises(FetchError, match="deadline"):
+            http.fetch(web.url("/stil"))
+        elapsed = time.monotonic() - started
+    release.set()
+    assert elapsed < 3.0, elapsed
+
+
+def test_endless_chunked_body_stops_at_the_cap(web):
+    def endless(_req):
+        def body():
+            for _ in range(100_000):  # bounded: ~6 GB if nobody stopped reading
+                yield b"<p>Maastricht</p>" * 4000
+        return Response(body())
+
+    web.route("/eindeloos", endless)
+    with client(web, "/eindeloos", http={"obey_robots": False, "max_bytes": 2_000_000}) as http:
+        with pytest.raises(FetchError, match="max_bytes"):
+            http.fetch(web.url("/eindeloos"))
