@@ -30,7 +30,7 @@ class Crawler:
 
     kind: ClassVar[str]
 
-    def __init__(self, source: "Source", http: "HttpClient"):
+    def __init__(self, source: Source, http: HttpClient):
         self.source = source
         self.http = http
         self.not_modified = False

@@ -86,7 +86,7 @@ class DecidimCrawler(Crawler):
 
     kind = "decidim"
 
-    def __init__(self, source, http):  # noqa: ANN001
+    def __init__(self, source, http):
         super().__init__(source, http)
         self.base = source.url.rstrip("/").removesuffix("/api")
         self.requests = 0

@@ -94,10 +94,10 @@ class GuardedBackend(httpcore.SyncBackend):
     """An httpcore network backend that resolves, checks and then dials the checked address, so a
     DNS answer that changes between the check and the connect (rebinding) cannot slip through."""
 
-    def __init__(self, allowed: "Callable[[], Allowance]"):
+    def __init__(self, allowed: Callable[[], Allowance]):
         self.allowed = allowed
 
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):  # noqa: ANN001
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         try:
             addresses = resolve_checked(host, port, self.allowed())
         except AddressRefused:

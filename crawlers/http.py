@@ -23,7 +23,7 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -174,7 +174,7 @@ class HttpClient:
         self.pending: dict[str, Validators] = {}
         self.requests = 0
         transport = httpx.HTTPTransport(retries=0)
-        transport._pool._network_backend = GuardedBackend(self.private_allowance)  # noqa: SLF001
+        transport._pool._network_backend = GuardedBackend(self.private_allowance)
         self._client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
         self.robots = RobotsCache(self)
         self._allowance: Allowance | None = None
@@ -251,7 +251,7 @@ class HttpClient:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "HttpClient":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import recurring_ical_events
@@ -34,24 +34,24 @@ MAX_STEPS_PER_SERIES = 150_000
 MAX_STEPS_TOTAL = 600_000
 
 
-def _text(component, name: str) -> str | None:  # noqa: ANN001
+def _text(component, name: str) -> str | None:
     value = component.get(name)
     return str(value) if value not in (None, "") else None
 
 
-def _dt(component, name: str) -> date | datetime | None:  # noqa: ANN001
+def _dt(component, name: str) -> date | datetime | None:
     prop = component.get(name)
     return getattr(prop, "dt", None) if prop is not None else None
 
 
-def _organizer(component) -> str | None:  # noqa: ANN001
+def _organizer(component) -> str | None:
     org = component.get("ORGANIZER")
     if org is None:
         return None
     return org.params.get("CN") or str(org).removeprefix("mailto:").removeprefix("MAILTO:")
 
 
-def _categories(component) -> list[str] | None:  # noqa: ANN001
+def _categories(component) -> list[str] | None:
     props = component.get("CATEGORIES")
     if props is None:
         return None
@@ -61,7 +61,7 @@ def _categories(component) -> list[str] | None:  # noqa: ANN001
     return out or None
 
 
-def event_fields(ev) -> dict:  # noqa: ANN001
+def event_fields(ev) -> dict:
     """The raw canonical fields of one VEVENT (or occurrence)."""
     fields = {
         "id": _text(ev, "UID"),
@@ -95,12 +95,12 @@ class ICalCrawler(Crawler):
             cal = icalendar.Calendar.from_ical(resp.content)
         except ValueError as exc:
             raise SourceError(self.source.id, f"{resp.url}: not an iCalendar file: {exc}") from exc
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         start, end = now - WINDOW_BACK, now + WINDOW_AHEAD
         recurring = self._drop_dense_series(cal, end, resp.url)
         try:
             occurrences = recurring_ical_events.of(cal, skip_bad_series=True).between(start, end)
-        except Exception as exc:  # noqa: BLE001 - the library raises many types on bad input
+        except Exception as exc:
             raise SourceError(self.source.id, f"{resp.url}: cannot expand events: {exc}") from exc
         per_series: Counter[str] = Counter()
         taken = 0

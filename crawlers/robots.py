@@ -30,7 +30,7 @@ _ALLOW_ALL = Protego.parse("")
 class RobotsCache:
     """robots.txt rules per origin, for one HTTP client."""
 
-    def __init__(self, http: "HttpClient"):
+    def __init__(self, http: HttpClient):
         self.http = http
         self._rules: dict[str, Protego | None] = {}
 
@@ -50,7 +50,7 @@ class RobotsCache:
         robots_url = origin + "/robots.txt"
         http = self.http
         try:
-            resp = http._with_retries("GET", robots_url, None, {}, robots=False)  # noqa: SLF001
+            resp = http._with_retries("GET", robots_url, None, {}, robots=False)
         except BlockedError:
             raise
         except FetchError as exc:

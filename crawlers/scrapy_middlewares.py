@@ -36,11 +36,11 @@ class SsrfGuardMiddleware:
         self.allowance = allowance
 
     @classmethod
-    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+    def from_crawler(cls, crawler):
         pairs = crawler.settings.getlist("TIM_PRIVATE_ALLOWANCE")
         return cls(frozenset((str(a), int(p)) for a, p in pairs))
 
-    def process_request(self, request, spider=None):  # noqa: ANN001, ANN201
+    def process_request(self, request, spider=None):
         parts = urlsplit(request.url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise BlockedRequest(f"{request.url}: only http(s) URLs are fetched")
@@ -50,8 +50,8 @@ class SsrfGuardMiddleware:
         except AddressRefused as exc:
             raise BlockedRequest(f"{request.url}: {exc}") from exc
         except OSError:
-            return None  # let the download fail with Scrapy's own DNS error
-        return None
+            return  # let the download fail with Scrapy's own DNS error
+        return
 
 
 class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -59,7 +59,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
-    def _parse_robots(self, response, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def _parse_robots(self, response, *args, **kwargs):
         if response.status >= 500:
             response = response.replace(body=self.DISALLOW_ALL)
         elif response.status >= 400:
@@ -71,13 +71,13 @@ class PoliteRetryMiddleware(RetryMiddleware):
     """Retries on 5xx/429/network errors with back-off; honours ``Retry-After``."""
 
     @classmethod
-    def from_crawler(cls, crawler):  # noqa: ANN001, ANN206
+    def from_crawler(cls, crawler):
         mw = super().from_crawler(crawler)
         mw.backoff = crawler.settings.getfloat("TIM_BACKOFF", 1.0)
         mw.max_retry_after = crawler.settings.getfloat("TIM_MAX_RETRY_AFTER", 120.0)
         return mw
 
-    def process_response(self, request, response, spider=None):  # noqa: ANN001, ANN201
+    def process_response(self, request, response, spider=None):
         if request.meta.get("dont_retry") or response.status not in self.retry_http_codes:
             return response
         header = response.headers.get("Retry-After")
@@ -91,13 +91,13 @@ class PoliteRetryMiddleware(RetryMiddleware):
         self._pause(request, retry_after)
         return new
 
-    def process_exception(self, request, exception, spider=None):  # noqa: ANN001, ANN201
+    def process_exception(self, request, exception, spider=None):
         new = super().process_exception(request, exception)
         if isinstance(new, type(request)):
             self._pause(request, None)
         return new
 
-    def _pause(self, request, retry_after: float | None) -> None:  # noqa: ANN001
+    def _pause(self, request, retry_after: float | None) -> None:
         """Hold the host's download slot for the back-off (or Retry-After, if longer)."""
         tries = request.meta.get("retry_times", 0)
         wait = max(self.backoff * (2 ** tries), retry_after or 0.0)

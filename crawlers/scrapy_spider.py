@@ -52,7 +52,7 @@ class TimSpider(scrapy.Spider):
         self.complete = True
         self.seen: set[str] = set()
 
-    async def start(self):  # noqa: ANN201
+    async def start(self):
         src = self.source
         if src.sitemap:
             yield scrapy.Request(src.sitemap, self.parse_sitemap, errback=self.listing_failed,
@@ -71,7 +71,7 @@ class TimSpider(scrapy.Spider):
         self.seen.add(url)
         yield scrapy.Request(url, callback, errback=self.listing_failed)
 
-    def parse_listing(self, response):  # noqa: ANN001, ANN201
+    def parse_listing(self, response):
         self.pages += 1
         self.seen.add(response.url)
         if not self.source.follow:
@@ -84,7 +84,7 @@ class TimSpider(scrapy.Spider):
         for nxt in links(response.text, response.url, self.source.next)[:1]:
             yield from self._next_listing(nxt, self.parse_listing)
 
-    def parse_sitemap(self, response):  # noqa: ANN001, ANN201
+    def parse_sitemap(self, response):
         self.pages += 1
         kind, locs = parse_sitemap(sitemap_body(response.body, response.url,
                                                 self.settings.getint("DOWNLOAD_MAXSIZE")), response.url)
@@ -99,7 +99,7 @@ class TimSpider(scrapy.Spider):
                 yield scrapy.Request(loc, self.parse_detail, errback=self.detail_failed)
 
     # -- detail -------------------------------------------------------------------------------
-    def parse_detail(self, response):  # noqa: ANN001, ANN201
+    def parse_detail(self, response):
         if not isinstance(response, scrapy.http.TextResponse):
             self.emit({"t": "error", "scope": "record", "url": response.url, "message": "not an HTML page"})
             return
@@ -128,7 +128,7 @@ class TimSpider(scrapy.Spider):
 
     # -- failures -----------------------------------------------------------------------------
     @staticmethod
-    def describe(failure) -> dict:  # noqa: ANN001
+    def describe(failure) -> dict:
         exc = failure.value
         event = {"message": f"{type(exc).__name__}: {exc}", "blocked": False, "robots": False,
                  "status": None}
@@ -143,13 +143,13 @@ class TimSpider(scrapy.Spider):
             event["message"] = "disallowed by robots.txt"
         return event
 
-    def listing_failed(self, failure):  # noqa: ANN001, ANN201
+    def listing_failed(self, failure):
         first = failure.request.meta.get("first", False)
         self.complete = False
         self.emit({"t": "error", "scope": "source" if first else "listing",
                    "url": failure.request.url, **self.describe(failure)})
 
-    def detail_failed(self, failure):  # noqa: ANN001, ANN201
+    def detail_failed(self, failure):
         event = self.describe(failure)
         scope = "skip" if event["robots"] else "record"  # a link robots.txt forbids is no failure
         self.emit({"t": "error", "scope": scope, "url": failure.request.url, **event})

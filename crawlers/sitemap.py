@@ -36,7 +36,7 @@ def parse_sitemap(body: bytes, url: str) -> tuple[str, list[str]]:
     return sm.type, [urljoin(url, d["loc"]) for d in sm if d.get("loc")]
 
 
-def discover(source: "Source", http: "HttpClient", state: dict) -> Iterator[str]:
+def discover(source: Source, http: HttpClient, state: dict) -> Iterator[str]:
     """Page URLs from ``source.sitemap``; sets ``state["complete"] = False`` when ``max_pages``
     stopped it before every sitemap was read."""
     pattern = re.compile(source.sitemap_pattern) if source.sitemap_pattern else None
@@ -53,7 +53,7 @@ def discover(source: "Source", http: "HttpClient", state: dict) -> Iterator[str]
         resp = http.fetch(url)
         try:
             kind, locs = parse_sitemap(sitemap_body(resp.content, resp.url, http.settings.max_bytes), resp.url)
-        except Exception as exc:  # noqa: BLE001 - lxml/gzip raise many types on bad input
+        except Exception as exc:
             raise SourceError(source.id, f"{resp.url}: not a sitemap: {exc}") from exc
         if kind == "sitemapindex":
             queue.extend(locs)

@@ -62,8 +62,9 @@ def test_graphql_errors_are_a_source_error(web):
 
 def test_demo_schema_rejects_unknown_fields(web, api):
     """The demo validates like Decidim does, so the crawler's queries are checked for real."""
-    from crawlers.decidim import COMPONENT_QUERY, PROCESSES_QUERY
     from graphql import parse, validate
+
+    from crawlers.decidim import COMPONENT_QUERY, PROCESSES_QUERY
 
     schema = demo_decidim.build()
     for query in (PROCESSES_QUERY, COMPONENT_QUERY):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -130,7 +130,7 @@ def test_ical_events_timezones_geo_and_recurrence_window(web):
 
 
 def test_ical_unbounded_dense_rrule_is_refused_quickly(web):
-    today = datetime.now(timezone.utc)
+    today = datetime.now(UTC)
     bomb = (
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//NL\r\n"
         "BEGIN:VEVENT\r\nUID:bom@x\r\nDTSTAMP:20250101T000000Z\r\nDTSTART:20150101T000000Z\r\n"

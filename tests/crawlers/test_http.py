@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import threading
 import time
 import tracemalloc
@@ -48,9 +49,11 @@ def test_robots_disallow_is_honoured(web):
 def test_robots_5xx_means_disallow_all(web):
     web.route("/robots.txt", "kapot", status=500)
     web.route("/open", "ok")
-    with client(web, "/open", http={"retries": 0}) as http:
-        with pytest.raises(BlockedError, match="unreachable"):
-            http.fetch(web.url("/open"))
+    with (
+        client(web, "/open", http={"retries": 0}) as http,
+        pytest.raises(BlockedError, match="unreachable"),
+    ):
+        http.fetch(web.url("/open"))
     assert web.requests_to("/open") == []
 
 
@@ -70,7 +73,7 @@ def test_per_host_delay_kept_across_clients_and_threads(web):
         t.join()
     times = sorted(r.at for r in web.requests_to("/p"))
     assert len(times) == 6
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= delay, gaps  # server-side timestamps
 
 
@@ -92,9 +95,11 @@ def test_retry_after_is_honoured(web):
 def test_retry_after_longer_than_allowed_fails_at_once(web):
     web.route("/api", Response("later", 429, headers={"Retry-After": "3600"}))
     settings = HttpSettings(max_retry_after=5)
-    with client(web, "/api", http={"obey_robots": False}, settings=settings) as http:
-        with pytest.raises(FetchError, match="Retry-After") as err:
-            http.fetch(web.url("/api"))
+    with (
+        client(web, "/api", http={"obey_robots": False}, settings=settings) as http,
+        pytest.raises(FetchError, match="Retry-After") as err,
+    ):
+        http.fetch(web.url("/api"))
     assert err.value.status == 429 and len(web.requests_to("/api")) == 1
 
 
@@ -136,9 +141,11 @@ def test_ssrf_guard_refuses_loopback_without_a_connection(web):
     web.route("/", "intern")
     for host in ("127.0.0.1", "localhost"):
         url = f"http://{host}:{web.port}/"
-        with HttpClient(HttpSettings(), make_source(url, allow_private_network=False)) as http:
-            with pytest.raises(BlockedError, match="SSRF") as err:
-                http.fetch(url)
+        with (
+            HttpClient(HttpSettings(), make_source(url, allow_private_network=False)) as http,
+            pytest.raises(BlockedError, match="SSRF") as err,
+        ):
+            http.fetch(url)
         assert err.value.source_id == "test-source" and err.value.url == url
     assert web.log == []  # not even robots.txt
 
@@ -160,9 +167,11 @@ def test_ssrf_guard_refuses_redirect_to_other_local_port_and_metadata(web):
 def test_redirect_loop_is_capped(web):
     web.route("/a", Response("", 301, headers={"Location": "/b"}))
     web.route("/b", Response("", 302, headers={"Location": "/a"}))
-    with client(web, "/a", http={"obey_robots": False, "max_redirects": 3}) as http:
-        with pytest.raises(FetchError, match="too many redirects"):
-            http.fetch(web.url("/a"))
+    with (
+        client(web, "/a", http={"obey_robots": False, "max_redirects": 3}) as http,
+        pytest.raises(FetchError, match="too many redirects"),
+    ):
+        http.fetch(web.url("/a"))
     assert len(web.log) == 4
 
 
@@ -183,9 +192,11 @@ def test_credentials_stripped_when_leaving_origin(web, monkeypatch):
 def test_missing_env_header_is_a_clear_error(web, monkeypatch):
     monkeypatch.delenv("TIM_NOT_SET", raising=False)
     web.route("/api", "{}")
-    with client(web, "/api", headers={"Authorization": "env:TIM_NOT_SET"}) as http:
-        with pytest.raises(SourceError, match="TIM_NOT_SET") as err:
-            http.fetch(web.url("/api"))
+    with (
+        client(web, "/api", headers={"Authorization": "env:TIM_NOT_SET"}) as http,
+        pytest.raises(SourceError, match="TIM_NOT_SET") as err,
+    ):
+        http.fetch(web.url("/api"))
     assert "test-source" in str(err.value) and web.log == []
 
 
@@ -251,6 +262,8 @@ def test_endless_chunked_body_stops_at_the_cap(web):
         return Response(body())
 
     web.route("/eindeloos", endless)
-    with client(web, "/eindeloos", http={"obey_robots": False, "max_bytes": 2_000_000}) as http:
-        with pytest.raises(FetchError, match="max_bytes"):
-            http.fetch(web.url("/eindeloos"))
+    with (
+        client(web, "/eindeloos", http={"obey_robots": False, "max_bytes": 2_000_000}) as http,
+        pytest.raises(FetchError, match="max_bytes"),
+    ):
+        http.fetch(web.url("/eindeloos"))

@@ -75,7 +75,7 @@ def test_offset_paging_advances_by_what_came_back(web):
     url = api(web, "offset")
     src = make_source(url, "json", items="data.results", paging="offset", limit_param="limit",
                       page_size=5, fields=FIELDS)
-    records, crawler = crawl(src)
+    records, _ = crawl(src)
     assert [r.key for r in records] == [str(v["id"]) for v in VACATURES]  # none skipped
     assert [r.arg("offset") for r in web.requests_to("/api/vacatures")] == ["0", "2", "4", "6", "7"]
 
