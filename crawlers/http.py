@@ -181,12 +181,15 @@ class HttpClient:
 
     # -- public -----------------------------------------------------------------------------
     def fetch(self, url: str, *, method: str = "GET", json: Any = None,
-              headers: dict[str, str] | None = None, conditional: bool = False) -> FetchResponse:
+              headers: dict[str, str] | None = None, conditional: bool = False,
+              salt: str | None = None) -> FetchResponse:
         """Fetch ``url`` under the policy; raise ``FetchError``/``BlockedError`` on failure.
 
         With ``conditional=True`` the stored validators are sent and the response says
         ``not_modified`` on 304 or an unchanged body; new validators wait in ``pending`` until
-        :meth:`commit_validators`.
+        :meth:`commit_validators`. With a ``salt`` (e.g. today's date for a calendar whose
+        expansion window moves daily) only a body identical *under the same salt* counts as
+        unchanged, and no ETag/Last-Modified is sent, since a 304 cannot tell the salt.
         """
         body = jsonlib.dumps(json).encode() if json is not None else None
         hdrs = self.source_headers()
@@ -194,7 +197,7 @@ class HttpClient:
             hdrs["Content-Type"] = "application/json"
         hdrs.update(headers or {})
         old = self.validators.get(url) if (conditional and self.validators) else None
-        if old:
+        if old and salt is None:
             if old.etag:
                 hdrs["If-None-Match"] = old.etag
             if old.last_modified:
@@ -205,7 +208,8 @@ class HttpClient:
             return resp
         if not 200 <= resp.status < 300:
             raise FetchError(self.source.id, resp.url, f"HTTP {resp.status}", status=resp.status)
-        resp.body_hash = hashlib.sha256(resp.content).hexdigest()
+        prefix = salt.encode() + b"\0" if salt is not None else b""
+        resp.body_hash = hashlib.sha256(prefix + resp.content).hexdigest()
         if conditional:
             if old and old.body_hash == resp.body_hash:
                 resp.not_modified = True

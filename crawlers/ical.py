@@ -87,7 +87,9 @@ class ICalCrawler(Crawler):
     kind = "ical"
 
     def crawl(self) -> Iterator[RawRecord]:
-        resp = self.http.fetch(self.source.url, conditional=True)
+        now = datetime.now(UTC)
+        # the window moves daily: an unchanged calendar is still re-expanded once a day
+        resp = self.http.fetch(self.source.url, conditional=True, salt=now.date().isoformat())
         if resp.not_modified:
             self.not_modified = True
             return
@@ -95,7 +97,6 @@ class ICalCrawler(Crawler):
             cal = icalendar.Calendar.from_ical(resp.content)
         except ValueError as exc:
             raise SourceError(self.source.id, f"{resp.url}: not an iCalendar file: {exc}") from exc
-        now = datetime.now(UTC)
         start, end = now - WINDOW_BACK, now + WINDOW_AHEAD
         recurring = self._drop_dense_series(cal, end, resp.url)
         try:

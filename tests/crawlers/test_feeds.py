@@ -152,3 +152,11 @@ def test_ical_garbage_is_a_source_error(web):
     web.route("/x.ics", "dit is geen agenda")
     with pytest.raises(SourceError, match="iCalendar"):
         crawl(make_source(web.url("/x.ics"), "ical"))
+
+
+def test_ical_unchanged_calendar_is_not_reparsed_the_same_day(web, store):
+    web.route("/agenda.ics", Response(agenda(datetime.now(AMS).date()), content_type="text/calendar"))
+    src = make_source(web.url("/agenda.ics"), "ical")
+    first, _ = crawl(src, validators=store)
+    again, crawler = crawl(src, validators=store)
+    assert first and again == [] and crawler.not_modified

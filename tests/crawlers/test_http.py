@@ -267,3 +267,16 @@ def test_endless_chunked_body_stops_at_the_cap(web):
         pytest.raises(FetchError, match="max_bytes"),
     ):
         http.fetch(web.url("/eindeloos"))
+
+
+def test_salted_conditional_fetch_reparses_when_the_salt_changes(web):
+    """iCal's expansion window moves daily, so its 'unchanged' holds for one salt (day) only."""
+    web.route("/agenda.ics", Response("BEGIN:VCALENDAR", headers={"ETag": '"a1"'}))
+    store = MemoryValidatorStore()
+    with client(web, "/agenda.ics", http={"obey_robots": False}, validators=store) as http:
+        url = web.url("/agenda.ics")
+        assert not http.fetch(url, conditional=True, salt="2025-03-01").not_modified
+        http.commit_validators()
+        assert http.fetch(url, conditional=True, salt="2025-03-01").not_modified
+        assert not http.fetch(url, conditional=True, salt="2025-03-02").not_modified
+    assert all("if-none-match" not in r.headers for r in web.requests_to("/agenda.ics"))
