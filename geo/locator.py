@@ -384,6 +384,9 @@ def _postcode_in_area(postcode: str | None) -> bool | None:
     return pc4 in maastricht_pc4() or pc4.startswith("620")
 
 
+_PUBLIC = {"address": "none", "place_name": "none", "in_area": "none"}
+
+
 def _public_method(method: str) -> str:
     """Internal step names -> the documented method names of ``GeoResult``."""
-    return {"address": "none", "place_name": "none", "in_area": "none"}.get(method, method)
+    return _PUBLIC.get(method, method)
