@@ -264,7 +264,7 @@ def reassign(engine: Engine, locator) -> int:
                 "id", "source_id", "kind", "title", "description_html", "description_text", "url", "organizer",
                 "starts_at", "ends_at", "location_name", "address", "street", "housenumber", "postcode", "city",
                 "categories", "image")}, source_key=row.source_key, content_hash=row.content_hash)
-            item.lat, item.lon = (row.lat, row.lon) if row.geo_method == "source_coordinates" else (None, None)
+            item.lat, item.lon = row.source_lat, row.source_lon
             item.geo = locator.locate(item)
             new = item_to_row(item, row.last_seen, row.last_run_id)
             keys = ("buurt_code", "buurt_name", "wijk_code", "geo_method", "geo_confidence", "geo_matched",

@@ -40,7 +40,11 @@ class ItemRow(SQLModel, table=True):
     postcode: str | None = Field(default=None, max_length=7)
     city: str | None = Field(default=None, sa_column=Column(Text))
     lat: float | None = None
+    """The decided point (from the geo chain, or the source's own coordinates)."""
     lon: float | None = None
+    source_lat: float | None = None
+    """Coordinates as the source gave them (kept so ``tim geo reassign`` can weigh them again)."""
+    source_lon: float | None = None
     categories: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]"))
     """JSON list of category slugs."""
     image: str | None = Field(default=None, sa_column=Column(Text))
