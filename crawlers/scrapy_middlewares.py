@@ -2,6 +2,8 @@
 
 ``SsrfGuardMiddleware`` refuses requests (robots.txt and redirects included, since both pass
 through the middleware chain) whose host resolves to a forbidden address, before any connection.
+``PaceFromEnd`` (an extension) makes Scrapy's per-host delay count from the end of the previous
+response, as ``crawlers.pacing`` does, instead of from its start.
 ``PoliteRobotsTxtMiddleware`` reads robots.txt answers as ``crawlers.robots`` does (RFC 9309):
 a 4xx means everything is allowed, a 5xx means nothing is.
 ``PoliteRetryMiddleware`` is Scrapy's retry middleware plus exponential back-off and
@@ -14,6 +16,7 @@ import logging
 from time import monotonic
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
@@ -52,6 +55,25 @@ class SsrfGuardMiddleware:
         except OSError:
             return  # let the download fail with Scrapy's own DNS error
         return
+
+
+class PaceFromEnd:
+    """On ``response_downloaded`` (sent before the slot takes its next request) restart the
+    slot's delay clock, so the next request to the host waits ``delay`` after this one ended."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.downloaded, signal=signals.response_downloaded)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def downloaded(self, response, request, spider=None):
+        downloader = self.crawler.engine.downloader
+        slot = downloader.slots.get(request.meta.get(downloader.DOWNLOAD_SLOT, ""))
+        if slot is not None:
+            slot.lastseen = max(slot.lastseen, monotonic())
 
 
 class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
