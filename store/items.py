@@ -59,6 +59,8 @@ def item_to_row(item: Item, now, run_id: int | None) -> dict:
         "city": item.city,
         "lat": geo.lat if geo and geo.lat is not None else item.lat,
         "lon": geo.lon if geo and geo.lon is not None else item.lon,
+        "source_lat": item.lat,
+        "source_lon": item.lon,
         "categories": json.dumps(item.categories, ensure_ascii=False),
         "image": item.image,
         "published_at": to_db(item.published_at),
@@ -125,10 +127,19 @@ def apply_run(
     changes: list[dict] = []
 
     if not_modified:
-        seen = [i for i, r in existing.items() if r.status == "active" or not _ended(r.ends_at, r.starts_at, r.kind, now)]
+        # The body is the previous run's: what it listed is seen again, unchanged; what was
+        # missing from it is missing again (a miss counts only when the run is complete).
+        active = {i: r for i, r in existing.items()
+                  if r.status == "active" and not _ended(r.ends_at, r.starts_at, r.kind, now)}
+        seen = [i for i, r in active.items() if r.missing_runs == 0]
         for chunk in _chunks(seen):
             conn.execute(update(t).where(t.c.id.in_(chunk)).values(last_seen=now, missing_runs=0, last_run_id=run_id))
         counts.unchanged = len(seen)
+        if complete:
+            missing = [i for i, r in active.items() if r.missing_runs > 0]
+            counts.expired += _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
+        if changes:
+            conn.execute(StatusChangeRow.__table__.insert(), changes)
         counts.expired += _expire_ended(conn, source_id, now, run_id)
         return counts
 
@@ -187,20 +198,26 @@ def apply_run(
 
     if complete:
         missing = [i for i, r in existing.items() if i not in by_id and r.status == "active"]
-        for chunk in _chunks(missing):
-            conn.execute(update(t).where(t.c.id.in_(chunk)).values(missing_runs=t.c.missing_runs + 1))
-        to_expire = [i for i in missing if existing[i].missing_runs + 1 >= expire_after]
-        for chunk in _chunks(to_expire):
-            conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="expired", status_changed_at=now))
-        changes.extend(
-            _change(i, "active", "expired", now, f"missing from {expire_after} complete runs", run_id)
-            for i in to_expire
-        )
-        counts.expired += len(to_expire)
+        counts.expired += _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
     counts.expired += _expire_ended(conn, source_id, now, run_id, skip=set(by_id))
     if changes:
         conn.execute(StatusChangeRow.__table__.insert(), changes)
     return counts
+
+
+def _count_misses(conn: Connection, existing: dict, missing: list[str], expire_after: int, now,
+                  run_id: int | None, changes: list[dict]) -> int:
+    """Count one more miss for each of ``missing``; expire those at ``expire_after``; return how many."""
+    t = ItemRow.__table__
+    for chunk in _chunks(missing):
+        conn.execute(update(t).where(t.c.id.in_(chunk)).values(missing_runs=t.c.missing_runs + 1))
+    to_expire = [i for i in missing if existing[i].missing_runs + 1 >= expire_after]
+    for chunk in _chunks(to_expire):
+        conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="expired", status_changed_at=now))
+    changes.extend(
+        _change(i, "active", "expired", now, f"missing from {expire_after} complete runs", run_id) for i in to_expire
+    )
+    return len(to_expire)
 
 
 def _change(item_id: str, old: str | None, new: str, at, reason: str, run_id: int | None) -> dict:

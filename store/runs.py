@@ -41,10 +41,15 @@ def finish_run(conn: Connection, run_id: int, *, status: str, complete: bool, er
 
 
 def recent_fetch_counts(conn: Connection, source_id: str, n: int = 5) -> list[int]:
-    """Fetched counts of the source's last ``n`` successful, complete runs (newest first)."""
+    """Fetched counts of the source's last ``n`` successful, complete runs (newest first).
+
+    A ``not_modified`` run counts too (its ``fetched`` is the records of the unchanged body):
+    a source that rarely changes still has recent runs to compare a sudden drop against.
+    """
     t = RunRow.__table__
     rows = conn.execute(
-        select(t.c.fetched).where(t.c.source_id == source_id, t.c.status == "ok", t.c.complete.is_(True),
+        select(t.c.fetched).where(t.c.source_id == source_id, t.c.status.in_(("ok", "not_modified")),
+                                  t.c.complete.is_(True),
                                   t.c.dry_run.is_(False))
         .order_by(t.c.id.desc()).limit(n)
     )
