@@ -11,7 +11,8 @@ import json
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from feeds.safety import plain_text, safe_url
@@ -69,12 +70,42 @@ def raw_rows(conn: Connection, *, buurt: str | None = None, kind: str | None = N
         yield _inert(d)
 
 
+_BUNDLE_FIELDS = tuple(c for c in BUNDLED_COLUMNS if c not in (
+    "id", "kind", "status", "member_count", "modified_at", "source_ids", "source_urls", "provenance"))
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"}
+
+
+def _bundle_columns(conn: Connection):
+    """SQL expressions extracting (fields as a JSON array, provenance, sources) from ``bundled``:
+    the database parses the JSON (in C), Python only the small pieces it needs."""
+    b = ClusterRow.__table__.c.bundled
+    if conn.dialect.name == "postgresql":
+        j = cast(b, postgresql.JSONB)
+        return (cast(func.jsonb_build_array(*[j[f] for f in _BUNDLE_FIELDS]), Text),
+                cast(j["provenance"], Text), cast(j["sources"], Text))
+    return (func.json_extract(b, *[f"$.{f}" for f in _BUNDLE_FIELDS]),
+            func.json_extract(b, "$.provenance"), func.json_extract(b, "$.sources"))
+
+
+def _provenance_text(text: str | None, postgres: bool) -> str:
+    """Compact JSON with sorted keys (as SQLite returns it); markup characters escaped."""
+    if not text:
+        return "{}"
+    if postgres:
+        text = json.dumps(json.loads(text), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if "<" in text or ">" in text or "&" in text:
+        text = "".join(_JSON_ESCAPES.get(ch, ch) for ch in text)
+    return text
+
+
 def bundled_rows(conn: Connection, *, buurt: str | None = None, kind: str | None = None,
                  since: datetime | None = None, source: str | None = None,
                  include_deleted: bool = False) -> Iterator[dict]:
     """One dict per bundled item (cluster), ordered by id."""
     t = ClusterRow.__table__
-    q = select(t).order_by(t.c.id)
+    fields, provenance, sources_json = _bundle_columns(conn)
+    q = select(t.c.id, t.c.kind, t.c.status, t.c.member_count, t.c.modified_at,
+               fields.label("f"), provenance.label("p"), sources_json.label("s")).order_by(t.c.id)
     if not include_deleted:
         q = q.where(t.c.status == "active")
     if buurt:
@@ -83,22 +114,22 @@ def bundled_rows(conn: Connection, *, buurt: str | None = None, kind: str | None
         q = q.where(t.c.kind == kind)
     if since:
         q = q.where(t.c.modified_at >= to_db(since))
+    postgres = conn.dialect.name == "postgresql"
     for r in conn.execute(q):
         try:
-            b = json.loads(r.bundled)
+            values = json.loads(r.f) if r.f else []
+            sources = json.loads(r.s) if r.s else []
         except ValueError:
-            b = {}
-        sources = [s for s in b.get("sources", []) if isinstance(s, dict)]
+            values, sources = [], []
+        sources = [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
         if source and not any(s.get("source_id") == source for s in sources):
             continue
-        d = {c: b.get(c) for c in BUNDLED_COLUMNS}
+        d = dict(zip(_BUNDLE_FIELDS, values))
         d.update(
             id=r.id, kind=r.kind, status=r.status, member_count=r.member_count,
             modified_at=_iso(r.modified_at),
             source_ids=";".join(plain_text(str(s.get("source_id") or "")) for s in sources),
             source_urls=";".join(safe_url(s.get("url")) or "" for s in sources),
-            provenance=json.dumps(b.get("provenance", {}), ensure_ascii=False, sort_keys=True),
+            provenance=_provenance_text(r.p, postgres),
         )
-        for k in ("starts_at", "ends_at"):
-            d[k] = _iso(d[k])
         yield _inert(d)

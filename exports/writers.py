@@ -50,10 +50,10 @@ def atomic_open(path: Path | None, mode: str = "w") -> Iterator[IO]:
 def write_csv(rows: Iterable[dict], columns: tuple[str, ...], path: Path | None) -> int:
     n = 0
     with atomic_open(path) as fh:
-        w = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore")
-        w.writeheader()
+        w = csv.writer(fh)
+        w.writerow(columns)
         for row in rows:
-            w.writerow({k: safe_cell(row.get(k)) for k in columns})
+            w.writerow([safe_cell(row.get(k)) for k in columns])
             n += 1
     return n
 

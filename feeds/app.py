@@ -28,7 +28,8 @@ Every feed answers `ETag` / `Last-Modified` and honours `If-None-Match` / `If-Mo
 
 
 class SecurityHeaders:
-    """Pure ASGI middleware: ``nosniff`` and a referrer policy on every response."""
+    """Pure ASGI middleware: ``nosniff`` and a referrer policy on every response; ``HEAD`` is
+    answered like ``GET`` without the body (feed readers probe with it)."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -37,6 +38,9 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
@@ -44,6 +48,8 @@ class SecurityHeaders:
                 headers.append((b"x-content-type-options", b"nosniff"))
                 headers.append((b"referrer-policy", b"no-referrer"))
                 message["headers"] = headers
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,16 +31,21 @@ DROP_CONTENT_TAGS = {"script", "style", "template", "noscript", "iframe", "objec
 URL_KEYS = frozenset({"url", "image", "link", "href", "feed_url", "home_page_url"})
 HTML_KEYS = frozenset({"description_html", "content_html"})
 
-_MARKUP = re.compile(r"[<>\"`\s\\]")
+_MARKUP = re.compile(r"[<>\"`\s\\\x00-\x1f\x7f]")
 _SCRIPT_SCHEME = re.compile(r"(javascript|vbscript|livescript|data)\s*:", re.IGNORECASE)
 _TAGLIKE = re.compile(r"[<&]")
+
+
+_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][a-z0-9/?#%&=+._~!$'()*,;:@\[\]-]*)?", re.I)
 
 
 def safe_url(value: Any) -> str | None:
     """``value`` if it is an absolute http(s) URL fit for an href, else ``None``."""
     if not isinstance(value, str) or not value or len(value) > 2048:
         return None
-    if _MARKUP.search(value) or any(ord(c) < 32 or ord(c) == 127 for c in value):
+    if _PLAIN_URL.fullmatch(value) and _SCRIPT_SCHEME.search(value) is None:
+        return value  # the common case, decided without parsing
+    if _MARKUP.search(value):
         return None
     try:
         parts = urlsplit(value)
@@ -76,17 +82,24 @@ def plain_text(value: Any) -> Any:
 def clean_value(value: Any, key: str | None = None) -> Any:
     """A bundled item (or any JSON value) made inert: URL keys through ``safe_url``, HTML keys
     through ``sanitize_html``, every other string through ``plain_text``."""
-    if isinstance(value, dict):
-        return {plain_text(str(k)): clean_value(v, str(k)) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean_value(v, key) for v in value]
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         if key in URL_KEYS:
             return safe_url(value)
         if key in HTML_KEYS:
-            return sanitize_html(value)
-        return plain_text(value)
+            return _sanitize_cached(value)
+        return value if _TAGLIKE.search(value) is None else plain_text(value)
+    if kind is dict:
+        return {(k if _TAGLIKE.search(k) is None else plain_text(k)) if type(k) is str else str(k): clean_value(v, k)
+                for k, v in value.items()}
+    if kind is list:
+        return [clean_value(v, key) for v in value]
     return value
+
+
+@lru_cache(maxsize=8192)
+def _sanitize_cached(value: str) -> str:
+    return sanitize_html(value)
 
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}

@@ -98,7 +98,8 @@
     box.append(zero);
     for (let i = 1; i < breaks.length; i++) {
       if (breaks[i] <= breaks[i - 1]) continue;
-      const s = el("span", {}, (breaks[i - 1] + 1) + "–" + breaks[i]);
+      const lo = breaks[i - 1] + 1;
+      const s = el("span", {}, lo === breaks[i] ? String(lo) : lo + "–" + breaks[i]);
       s.style.setProperty("--swatch", PALETTE[i]);
       box.append(s);
     }
@@ -158,6 +159,7 @@
     if (selected) selected.classList.remove("selected");
     selected = paths.get(code);
     selected.classList.add("selected");
+    svg.append(selected); /* on top, so its outline is not hidden by neighbours */
     const list = document.getElementById("items");
     const panel = document.getElementById("panel");
     panel.dataset.buurt = code;

@@ -1,0 +1,163 @@
+"""Issue 7 item 2: the map page, end to end in headless Chromium against the real app served by
+uvicorn on 127.0.0.1: it loads offline, draws 44 buurten, a click lists the buurt's items with a
+link to every source, the kind filter works, and hostile item text stays text. A screenshot is
+written to ``screenshots/map.png`` (git-ignored) for review."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from config import Config
+from feeds import create_app
+from store.db import make_engine
+
+from .seed import standard_set
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
+    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian package 'chromium'; .ci/run installs it)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The real app on a seeded SQLite store, served by uvicorn in a thread."""
+    import uvicorn
+
+    db = tmp_path_factory.mktemp("map") / "tim.db"
+    engine = make_engine(f"sqlite:///{db}")
+    standard_set(engine)
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(engine, Config()), host="127.0.0.1", port=port,
+                                        log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(10)
+    engine.dispose()
+
+
+def chromium(tmp_path: Path, url: str, *extra: str) -> str:
+    """Run headless Chromium on ``url`` (fresh profile, no network but 127.0.0.1); return stdout."""
+    profile = tmp_path / f"profile-{time.monotonic_ns()}"
+    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+           "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--virtual-time-budget=15000",
+           "--window-size=1280,900", *extra, url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+class Dom(HTMLParser):
+    """The few things the tests read from a dumped DOM."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.paths: list[dict] = []
+        self.body: dict = {}
+        self.panel: dict = {}
+        self.items: list[dict] = []
+        self.scripts: list[dict] = []
+        self.handlers: list[str] = []
+        self.hrefs: list[str] = []
+        self._in_title = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.handlers += [f"{tag}[{k}]" for k in a if k.startswith("on")]
+        if tag == "path":
+            self.paths.append(a)
+        elif tag == "body":
+            self.body = a
+        elif tag == "section" and a.get("id") == "panel":
+            self.panel = a
+        elif tag == "li" and "data-id" in a:
+            self.items.append({"id": a["data-id"], "links": [], "text": ""})
+        elif tag == "script":
+            self.scripts.append(a)
+        elif tag == "a":
+            self.hrefs.append(a.get("href") or "")
+            if self.items:
+                self.items[-1]["links"].append(a)
+
+    def handle_data(self, data):
+        if self.items:
+            self.items[-1]["text"] += data
+
+
+def test_page_draws_44_buurten(server, tmp_path):
+    dom = Dom(chromium(tmp_path, server + "/", "--dump-dom"))
+    assert dom.body.get("data-state") == "ready"
+    codes = {p.get("data-code") for p in dom.paths}
+    assert len(dom.paths) == 44 and len(codes) == 44
+    assert all(re.fullmatch(r"M[\d. LZM-]+", p["d"]) for p in dom.paths)
+    fills = {p["data-code"]: p.get("fill") for p in dom.paths}
+    assert fills["BU09350000"] != fills["BU09350100"]  # 2 items vs none: different colours
+    assert [s.get("src") for s in dom.scripts] == ["/static/map.js"]  # nothing external
+
+
+def test_click_lists_items_with_every_source(server, tmp_path):
+    dom = Dom(chromium(tmp_path, server + "/?select=BU09350001", "--dump-dom"))
+    assert dom.panel.get("data-buurt") == "BU09350001" and dom.panel.get("data-state") == "loaded"
+    repair = next(i for i in dom.items if "Repair café Jekerkwartier" in i["text"])
+    sources = {a["href"] for a in repair["links"] if a.get("class") == "source"}
+    assert sources == {"https://agenda.example.org/e2", "https://vacaturebank.example.org/repair"}
+    assert len(dom.items) == 2
+
+
+def test_kind_filter(server, tmp_path):
+    dom = Dom(chromium(tmp_path, server + "/?kind=vacancy&select=BU09350006", "--dump-dom"))
+    assert [i["text"].split("vrijwilligerswerk")[0] for i in dom.items] == ["Chauffeur buurtbus"]
+    counts = {p["data-code"]: p.get("data-count") for p in dom.paths}
+    assert counts["BU09350006"] == "1" and counts["BU09350001"] == "0"
+
+
+def test_hostile_item_text_stays_text(server, tmp_path):
+    html = chromium(tmp_path, server + "/?select=BU09350000", "--dump-dom")
+    dom = Dom(html)
+    assert any("Buurtfeest" in i["text"] for i in dom.items)
+    assert dom.handlers == [] and [s.get("src") for s in dom.scripts] == ["/static/map.js"]
+    assert not any(h.lower().lstrip().startswith(("javascript:", "data:")) for h in dom.hrefs)
+    assert "alert(" not in html
+
+
+def test_screenshot_for_review(server, tmp_path):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shot = SCREENSHOTS / "map.png"
+    shot.unlink(missing_ok=True)
+    chromium(tmp_path, server + "/?select=BU09350001", f"--screenshot={shot}", "--hide-scrollbars")
+    data = shot.read_bytes()
+    assert data.startswith(b"\x89PNG") and len(data) > 20_000
+
+
+def test_static_script_never_inserts_html():
+    js = (Path(__file__).resolve().parents[2] / "feeds" / "static" / "map.js").read_text(encoding="utf-8")
+    assert "innerHTML" not in js and "outerHTML" not in js and "insertAdjacentHTML" not in js
+    assert "document.write" not in js and "eval(" not in js
+    urls = set(re.findall(r"https?://[^\"' )]+", js))
+    assert urls <= {"http://www.w3.org/2000/svg"}, urls  # no external resources, only the SVG namespace
