@@ -64,6 +64,11 @@ class QualityError(SourceError):
     ``expected_kinds``); nothing of that source is expired by such a run."""
 
 
+class DataError(TimError):
+    """Raised by ``normalizers`` and ``geo`` when a bundled or operator-edited data file in
+    ``data/`` is malformed; the message names the file and the line."""
+
+
 class GeoError(TimError):
     """Raised by ``geo`` when a boundary or gazetteer file cannot be read."""
 

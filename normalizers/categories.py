@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from errors import TimError
+from errors import DataError
 from records import ITEM_KINDS
 
 from .text import as_text, clean_text
@@ -55,12 +55,12 @@ def category_vocabulary() -> dict[str, str]:
     for line, row in load_table("categories.csv", ("label", "category")):
         slug = row["category"]
         if not _SLUG_RE.match(slug):
-            raise TimError(f"{path}:{line}: {slug!r} is not a slug (a-z, 0-9, dashes)")
+            raise DataError(f"{path}:{line}: {slug!r} is not a slug (a-z, 0-9, dashes)")
         key = normalize_label(row["label"])
         if not key:
-            raise TimError(f"{path}:{line}: label {row['label']!r} has no letters or digits")
+            raise DataError(f"{path}:{line}: label {row['label']!r} has no letters or digits")
         if mapping.get(key, slug) != slug:
-            raise TimError(f"{path}:{line}: {row['label']!r} maps to {mapping[key]!r} already")
+            raise DataError(f"{path}:{line}: {row['label']!r} maps to {mapping[key]!r} already")
         mapping[key] = slug
     for slug in set(mapping.values()):
         mapping.setdefault(normalize_label(slug), slug)
@@ -74,7 +74,7 @@ def kind_vocabulary() -> dict[str, str]:
     path = data_dir() / "kinds.csv"
     for line, row in load_table("kinds.csv", ("label", "kind")):
         if row["kind"] not in ITEM_KINDS:
-            raise TimError(f"{path}:{line}: {row['kind']!r} is not one of {', '.join(ITEM_KINDS)}")
+            raise DataError(f"{path}:{line}: {row['kind']!r} is not one of {', '.join(ITEM_KINDS)}")
         mapping[normalize_label(row["label"])] = row["kind"]
     return mapping
 

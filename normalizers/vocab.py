@@ -1,7 +1,7 @@
 """Reading the vocabulary data files in ``data/`` (categories, kinds, date words).
 
 The files are plain CSV with a header row; blank rows and rows whose first cell starts with
-``#`` are skipped. Each is read once per process. A malformed file is a ``TimError`` naming the
+``#`` are skipped. Each is read once per process. A malformed file is a ``DataError`` naming the
 file and the line: it is a deployment fault, not a fault of one record.
 """
 
@@ -12,7 +12,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from errors import TimError
+from errors import DataError
 
 
 def data_dir() -> Path:
@@ -34,7 +34,7 @@ def load_table(name: str, columns: tuple[str, ...]) -> tuple[tuple[int, dict[str
             reader = csv.DictReader(handle)
             missing = [c for c in columns if c not in (reader.fieldnames or ())]
             if missing:
-                raise TimError(f"{path}:1: header lacks column(s) {', '.join(missing)}")
+                raise DataError(f"{path}:1: header lacks column(s) {', '.join(missing)}")
             rows = []
             for row in reader:
                 line = reader.line_num
@@ -46,10 +46,10 @@ def load_table(name: str, columns: tuple[str, ...]) -> tuple[tuple[int, dict[str
                 values = {c: (row.get(c) or "").strip() for c in columns}
                 empty = [c for c in columns if not values[c]]
                 if empty:
-                    raise TimError(f"{path}:{line}: empty value in column(s) {', '.join(empty)}")
+                    raise DataError(f"{path}:{line}: empty value in column(s) {', '.join(empty)}")
                 rows.append((line, values))
     except OSError as exc:
-        raise TimError(f"{path}: cannot read vocabulary file: {exc}") from exc
+        raise DataError(f"{path}: cannot read vocabulary file: {exc}") from exc
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise TimError(f"{path}: malformed CSV: {exc}") from exc
+        raise DataError(f"{path}: malformed CSV: {exc}") from exc
     return tuple(rows)
