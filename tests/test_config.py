@@ -103,3 +103,11 @@ def test_malformed_toml_names_the_line(tmp_path):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "nope.toml")
+
+
+def test_config_reference_in_docs_is_current():
+    """docs/config-reference.md is generated from the models; regenerate with
+    `python -m config.reference > docs/config-reference.md` when a key changes."""
+    from config.reference import markdown_reference
+
+    assert (ROOT / "docs" / "config-reference.md").read_text(encoding="utf-8") == markdown_reference()
