@@ -121,6 +121,7 @@ class Service:
         return plans
 
     def resume(self) -> None:
+        """Start processing jobs after ``start(paused=True)``."""
         self.scheduler.resume()
 
     def stop(self, grace: float | None = None) -> None:
