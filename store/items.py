@@ -187,8 +187,10 @@ def apply_run(
         else:
             counts.updated += 1
 
-    for chunk in _chunks(inserts):
-        conn.execute(_insert(conn).values(list(chunk)).on_conflict_do_nothing(index_elements=["id"]))
+    if inserts:
+        # executemany of one cached statement: SQLAlchemy batches it as "insertmanyvalues";
+        # a multi-VALUES statement built per chunk would be re-compiled every time (10x slower)
+        conn.execute(_insert(conn).on_conflict_do_nothing(index_elements=["id"]), inserts)
     if updates:
         keys = sorted(updates[0].keys() - {"id"})
         stmt = update(t).where(t.c.id == bindparam("_id")).values({k: bindparam("v_" + k) for k in keys})
