@@ -34,10 +34,13 @@ def _iso(value):
     return value
 
 
-def _inert(d: dict) -> dict:
-    for k in TEXT_COLUMNS:
-        if d.get(k) is not None:
-            d[k] = plain_text(d[k])
+def _inert(d: dict, text: bool = True) -> dict:
+    """``d`` with plain-text text columns (skipped when ``text`` is False: the caller saw no
+    ``<`` or ``&`` anywhere in the row) and http(s)-only URL columns."""
+    if text:
+        for k in TEXT_COLUMNS:
+            if d.get(k) is not None:
+                d[k] = plain_text(d[k])
     for k in URL_COLUMNS:
         if d.get(k) is not None:
             d[k] = safe_url(d[k])
@@ -122,6 +125,7 @@ def bundled_rows(conn: Connection, *, buurt: str | None = None, kind: str | None
         except ValueError:
             values, sources = [], []
         sources = [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
+        markup = r.f is not None and ("<" in r.f or "&" in r.f)
         if source and not any(s.get("source_id") == source for s in sources):
             continue
         d = dict(zip(_BUNDLE_FIELDS, values))
@@ -132,4 +136,4 @@ def bundled_rows(conn: Connection, *, buurt: str | None = None, kind: str | None
             source_urls=";".join(safe_url(s.get("url")) or "" for s in sources),
             provenance=_provenance_text(r.p, postgres),
         )
-        yield _inert(d)
+        yield _inert(d, markup)

@@ -78,7 +78,7 @@ def create_app(engine: Engine, config=None) -> FastAPI:
     _include_status(app)
 
     @app.exception_handler(Exception)
-    async def _internal_error(request: Request, exc: Exception) -> JSONResponse:  # noqa: ARG001
+    async def _internal_error(request: Request, exc: Exception) -> JSONResponse:
         log.exception("request failed: %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "internal error"}, status_code=500)
 

@@ -36,7 +36,7 @@ _SCRIPT_SCHEME = re.compile(r"(javascript|vbscript|livescript|data)\s*:", re.IGN
 _TAGLIKE = re.compile(r"[<&]")
 
 
-_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][a-z0-9/?#%&=+._~!$'()*,;:@\[\]-]*)?", re.I)
+_PLAIN_URL = re.compile(r"https?://[a-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][a-z0-9/?#%&=+._~!$'()*,;:@\[\]-]*)?", re.IGNORECASE)
 
 
 def safe_url(value: Any) -> str | None:

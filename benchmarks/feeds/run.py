@@ -29,8 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 KINDS = ["event", "vacancy", "participation", "network", "initiative", "news"]
-WORDS = ("buurt koffie repair tuin wandeling taal huiswerk bingo muziek sport yoga markt kunst film "
-         "voorlezen fiets boodschappen computer soep maaltijd kinderen senioren jongeren natuur").split()
+WORDS = ["buurt", "koffie", "repair", "tuin", "wandeling", "taal", "huiswerk", "bingo", "muziek", "sport", "yoga", "markt", "kunst", "film", "voorlezen", "fiets", "boodschappen", "computer", "soep", "maaltijd", "kinderen", "senioren", "jongeren", "natuur"]
 
 
 def generate(engine, n: int, sources: int = 10) -> None:
@@ -143,13 +142,13 @@ def main() -> None:
 
     from exports import export
     from store.db import make_engine
-    from store.tables import ClusterRow
+    from store.tables import ClusterRow, ItemRow
 
     tmp = Path(tempfile.mkdtemp(prefix="tim-bench-"))
     db_url = args.db or f"sqlite:///{tmp / 'bench.db'}"
     engine = make_engine(db_url)
     with engine.connect() as conn:
-        have = conn.execute(select(func.count()).select_from(ClusterRow)).scalar_one()
+        have = conn.execute(select(func.count()).select_from(ItemRow)).scalar_one()
     if have < args.items:
         t = time.perf_counter()
         generate(engine, args.items)

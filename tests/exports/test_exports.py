@@ -168,4 +168,4 @@ def test_data_dictionary_documents_every_column():
     text = DOCS.read_text(encoding="utf-8")
     for table, columns in (("raw", RAW), ("bundled", BUNDLED)):
         for c in columns:
-            assert re.search(rf"^\| `{c.name}` \| {c.type} \|", text, re.M), f"{table} column {c.name} missing"
+            assert re.search(rf"^\| `{c.name}` \| {c.type} \|", text, re.MULTILINE), f"{table} column {c.name} missing"

@@ -63,7 +63,7 @@ class _Active(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"{tag}[{name}]")
-            if value and re.match(r"\s*(javascript|data|vbscript):", value, re.I):
+            if value and re.match(r"\s*(javascript|data|vbscript):", value, re.IGNORECASE):
                 self.found.append(f"{tag}[{name}={value}]")
 
 
@@ -73,7 +73,7 @@ def active_html(fragment: str) -> list[str]:
     return p.found
 
 
-ACTIVE = re.compile(rb"<script|javascript:|\bon[a-z]+\s*=|alert\(", re.I)
+ACTIVE = re.compile(rb"<script|javascript:|\bon[a-z]+\s*=|alert\(", re.IGNORECASE)
 
 
 def assert_inert(body: bytes, what: str) -> None:

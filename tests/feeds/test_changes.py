@@ -48,7 +48,7 @@ def test_pages_are_fixed_size_ordered_and_end_empty(seeded):
         empty = c.get(_path(last)).json()
     assert empty == {"items": [], "next": empty["next"]} and _path(empty["next"]) == _path(last)
     keys = [(e["modified"], e["id"]) for e in entries]
-    assert keys == sorted(keys) and len(set(e["id"] for e in entries)) == len(entries) == 7
+    assert keys == sorted(keys) and len({e["id"] for e in entries}) == len(entries) == 7
     for e in entries:
         assert e["state"] == "updated" and e["kind"] and e["data"]["id"] == e["id"] and e["data"]["sources"]
 

@@ -77,7 +77,7 @@ def test_filters(client, query, titles):
 def test_time_window(client):
     from .seed import future
 
-    day = lambda d: future(d).strftime("%Y-%m-%d")  # noqa: E731
+    day = lambda d: future(d).strftime("%Y-%m-%d")
     titles = {i["title"] for i in _all(client, f"/items?from={day(4)}&to={day(6)}")}
     assert titles == {"Repair café Jekerkwartier"}
     # undated items (vacancies) are not in a time window; a window before everything is empty

@@ -67,7 +67,7 @@ def chromium(tmp_path: Path, url: str, *extra: str) -> str:
            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
            "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--virtual-time-budget=15000",
            "--window-size=1280,900", *extra, url]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=90)
+    out = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=90)
     assert out.returncode == 0, out.stderr[-2000:]
     return out.stdout
 
