@@ -89,6 +89,10 @@ def test_openapi_docs(client):
     for path in ("/buurten", "/items", "/buurten/{code}/items", "/changes", "/stats", "/feed.atom",
                  "/buurten/{code}/events.ics"):
         assert path in spec["paths"], path
+    import importlib.util
+
+    if importlib.util.find_spec("feeds.status"):  # the scheduler's router is included when it exists
+        assert "/status" in spec["paths"] and client.get("/status").status_code == 200
 
 
 def test_read_only(client):

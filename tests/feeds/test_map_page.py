@@ -111,7 +111,8 @@ class Dom(HTMLParser):
 
 
 def test_page_draws_44_buurten(server, tmp_path):
-    dom = Dom(chromium(tmp_path, server + "/", "--dump-dom"))
+    html = chromium(tmp_path, server + "/", "--dump-dom")
+    dom = Dom(html)
     assert dom.body.get("data-state") == "ready"
     codes = {p.get("data-code") for p in dom.paths}
     assert len(dom.paths) == 44 and len(codes) == 44
@@ -119,6 +120,8 @@ def test_page_draws_44_buurten(server, tmp_path):
     fills = {p["data-code"]: p.get("fill") for p in dom.paths}
     assert fills["BU09350000"] != fills["BU09350100"]  # 2 items vs none: different colours
     assert [s.get("src") for s in dom.scripts] == ["/static/map.js"]  # nothing external
+    # hover text of each buurt: its name and count
+    assert "<title>Binnenstad: 2</title>" in html and "<title>Villapark: 0</title>" in html
 
 
 def test_click_lists_items_with_every_source(server, tmp_path):
