@@ -94,15 +94,20 @@ class DedupSettings(ConfigModel):
     scored whatever their title similarity."""
 
     @model_validator(mode="after")
-    def _check(self) -> "DedupSettings":
+    def _check(self) -> DedupSettings:
         if self.geo_cell_m < 2 * self.max_distance_m:
             raise ValueError("geo_cell_m must be at least twice max_distance_m")
         if self.near_distance_m > self.max_distance_m:
             raise ValueError("near_distance_m must not exceed max_distance_m")
         if self.same_time_minutes > self.max_start_gap_minutes:
             raise ValueError("same_time_minutes must not exceed max_start_gap_minutes")
-        weights = (self.weight_title, self.weight_description, self.weight_organizer,
-                   self.weight_place, self.weight_time)
+        weights = (
+            self.weight_title,
+            self.weight_description,
+            self.weight_organizer,
+            self.weight_place,
+            self.weight_time,
+        )
         if self.weight_title <= 0 or sum(weights) <= 0:
             raise ValueError("weight_title must be positive")
         return self

@@ -15,8 +15,9 @@ Public API::
     dedup = Deduplicator(settings)          # config.DedupSettings; keep one instance per process
     result = dedup.cluster(
         records,                            # list[DedupRecord]; ids unique
-        previous=None,                      # dict item_id -> cluster_id of the last run (stable ids)
-        overrides=(),                       # [("split", item, None) | ("split", a, b) | ("merge", a, b)]
+        previous=None,                      # dict item_id -> cluster_id of the last run
+        overrides=(),                       # [("split", item, None) | ("split", a, b)
+                                            #  | ("merge", a, b)], in order
         changed=None,                       # set of new/changed ids -> incremental run
     )
     result.assignments                      # dict item_id -> cluster_id, for every record

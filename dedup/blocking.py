@@ -57,12 +57,17 @@ class BlockIndex:
         return tuple(keys)
 
     def _pair_keys(self, item_id: str) -> tuple[Key, ...]:
-        common = [k[3] for k in self.base_keys[item_id] if k[0] == "t" and len(self.members[k]) > self.cap]
+        common = [
+            k[3] for k in self.base_keys[item_id] if k[0] == "t" and len(self.members[k]) > self.cap
+        ]
         if len(common) < 2:
             return ()
         common.sort(key=lambda t: (-len(t), t))
         _, kind, day, _ = next(k for k in self.base_keys[item_id] if k[0] == "t")
-        return tuple(("p", kind, day, a, b) for a, b in combinations(sorted(common[: self.max_pair_tokens]), 2))
+        return tuple(
+            ("p", kind, day, a, b)
+            for a, b in combinations(sorted(common[: self.max_pair_tokens]), 2)
+        )
 
     def usable(self, key: Key) -> bool:
         """A block is compared when it is not over the size limit."""

@@ -21,16 +21,43 @@ GROUPS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("url",), ("url",)),
     (("organizer",), ("organizer",)),
     (("starts_at",), ("starts_at", "ends_at")),
-    (("lat", "address", "postcode", "location_name", "buurt_code"),
-     ("location_name", "address", "street", "housenumber", "postcode", "city", "lat", "lon",
-      "buurt_code", "buurt_name", "wijk_code", "geo_method", "geo_confidence")),
+    (
+        ("lat", "address", "postcode", "location_name", "buurt_code"),
+        (
+            "location_name",
+            "address",
+            "street",
+            "housenumber",
+            "postcode",
+            "city",
+            "lat",
+            "lon",
+            "buurt_code",
+            "buurt_name",
+            "wijk_code",
+            "geo_method",
+            "geo_confidence",
+        ),
+    ),
     (("image",), ("image",)),
 )
 
 #: Fields counted for a member's completeness.
 CONTENT_FIELDS = (
-    "title", "description_text", "url", "organizer", "starts_at", "ends_at", "location_name",
-    "address", "postcode", "lat", "lon", "buurt_code", "image", "categories",
+    "title",
+    "description_text",
+    "url",
+    "organizer",
+    "starts_at",
+    "ends_at",
+    "location_name",
+    "address",
+    "postcode",
+    "lat",
+    "lon",
+    "buurt_code",
+    "image",
+    "categories",
 )
 
 
@@ -54,7 +81,10 @@ def completeness(member: dict) -> int:
 
 def rank(members: list[dict], priorities: dict[str, int]) -> list[dict]:
     """Members best first: source priority (default 50), completeness, item id."""
-    return sorted(members, key=lambda m: (-priorities.get(m.get("source_id"), 50), -completeness(m), str(m.get("id"))))
+    return sorted(
+        members,
+        key=lambda m: (-priorities.get(m.get("source_id"), 50), -completeness(m), str(m.get("id"))),
+    )
 
 
 def bundle(members: list[dict], priorities: dict[str, int]) -> dict:
@@ -87,8 +117,13 @@ def bundle(members: list[dict], priorities: dict[str, int]) -> dict:
     lasts = [m["last_seen"] for m in members if m.get("last_seen") is not None]
     out["first_seen"] = min(firsts) if firsts else None
     out["last_seen"] = max(lasts) if lasts else None
-    out["status"] = "active" if any(m.get("status", "active") == "active" for m in members) else "expired"
+    out["status"] = (
+        "active" if any(m.get("status", "active") == "active" for m in members) else "expired"
+    )
     out["provenance"] = provenance
-    out["sources"] = [{"source_id": m.get("source_id"), "item_id": m.get("id"), "url": m.get("url")} for m in ranked]
+    out["sources"] = [
+        {"source_id": m.get("source_id"), "item_id": m.get("id"), "url": m.get("url")}
+        for m in ranked
+    ]
     out["member_count"] = len(members)
     return out

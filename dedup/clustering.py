@@ -34,8 +34,8 @@ class Overrides:
     must: list[tuple[str, str]] = field(default_factory=list)
 
     @classmethod
-    def parse(cls, overrides: Iterable[tuple[str, str, str | None]]) -> "Overrides":
-        """Resolve ``(action, item_a, item_b)`` tuples; raise ``ValueError`` on an unknown action."""
+    def parse(cls, overrides: Iterable[tuple[str, str, str | None]]) -> Overrides:
+        """Resolve ``(action, item_a, item_b)`` tuples; ``ValueError`` on an unknown action."""
         out = cls()
         for action, a, b in overrides:
             if action == "split" and b is None:
@@ -49,8 +49,10 @@ class Overrides:
                 out.must.append(pair_key(a, b))
                 out.cannot.discard(pair_key(a, b))
             else:
-                raise ValueError(f"unknown dedup override {(action, a, b)!r}: use ('split', id, None), "
-                                 "('split', a, b) or ('merge', a, b)")
+                raise ValueError(
+                    f"unknown dedup override {(action, a, b)!r}: use ('split', id, None), "
+                    "('split', a, b) or ('merge', a, b)"
+                )
         return out
 
     def items(self) -> set[str]:
@@ -131,8 +133,12 @@ def greedy_complete_linkage(
     return Clustering(clusters, auto_root, rejected)
 
 
-def _first_conflict(xs: list[str], ys: list[str], compatible: Callable[[str, str], bool],
-                    cannot: set[tuple[str, str]]) -> tuple[str, str] | None:
+def _first_conflict(
+    xs: list[str],
+    ys: list[str],
+    compatible: Callable[[str, str], bool],
+    cannot: set[tuple[str, str]],
+) -> tuple[str, str] | None:
     ys = sorted(ys)
     for x in sorted(xs):
         for y in ys:

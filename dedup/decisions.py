@@ -9,8 +9,15 @@ from .model import Decision
 from .scoring import PairScore
 
 
-def build_decision(key: tuple[str, str], ps: PairScore, same_cluster: bool, clustering: Clustering,
-                   ov: Overrides, must: set[tuple[str, str]], settings: DedupSettings) -> Decision:
+def build_decision(
+    key: tuple[str, str],
+    ps: PairScore,
+    same_cluster: bool,
+    clustering: Clustering,
+    ov: Overrides,
+    must: set[tuple[str, str]],
+    settings: DedupSettings,
+) -> Decision:
     """The decision on pair ``key`` (a < b): its score, the outcome and the rule that decided."""
     a, b = key
     reasons = ps.reasons()
@@ -30,11 +37,15 @@ def build_decision(key: tuple[str, str], ps: PairScore, same_cluster: bool, clus
         decision, rule = "apart", "veto"
     elif not ps.match:
         decision = "apart"
-        rule = "title<title_threshold" if ps.title < settings.title_threshold else "score<merge_threshold"
+        rule = (
+            "title<title_threshold"
+            if ps.title < settings.title_threshold
+            else "score<merge_threshold"
+        )
     else:
         decision, rule = "apart", "complete_linkage"
         conflict = clustering.rejected.get(key)
         if conflict:
             reasons["conflict"] = list(conflict)
     reasons["rule"] = rule
-    return Decision(a, b, round(ps.score, 1), decision, reasons)
+    return Decision(a, b, int(ps.score * 10 + 0.5) / 10, decision, reasons)

@@ -14,6 +14,7 @@ decisions) in memory; a fresh instance has none and scores everything, with the 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ from .clustering import Overrides, greedy_complete_linkage, pair_key
 from .decisions import build_decision
 from .features import FeatureMaker, Features
 from .ids import assign_ids
-from .model import ClusterResult, DedupRecord, Decision
+from .model import ClusterResult, Decision, DedupRecord
 from .scoring import PairScore, Scorer
 
 log = logging.getLogger("tim.dedup")
@@ -67,6 +68,7 @@ class Deduplicator:
         self.maker = FeatureMaker(self.settings)
         self.scorer = Scorer(self.settings, self.maker)
         self._state: _State | None = None
+        self._lock = threading.Lock()
 
     # -- public ----------------------------------------------------------------------------
     def cluster(
@@ -76,41 +78,62 @@ class Deduplicator:
         overrides: Iterable[tuple[str, str, str | None]] = (),
         changed: set[str] | None = None,
     ) -> ClusterResult:
-        """Cluster ``records``; see the ``dedup`` package docstring for the arguments."""
-        by_id: dict[str, DedupRecord] = {}
-        for rec in records:
-            if rec.id in by_id:
-                raise ValueError(f"duplicate record id {rec.id!r}")
-            by_id[rec.id] = rec
+        """Cluster ``records``; see the ``dedup`` package docstring for the arguments.
+
+        Raises ``ValueError`` for a duplicate record id or an unknown override action. Calls on
+        one instance are serialised (its state is that of the last call)."""
+        by_id = {rec.id: rec for rec in records}
+        if len(by_id) != len(records):
+            seen: set[str] = set()
+            dup = next(r.id for r in records if r.id in seen or seen.add(r.id))  # type: ignore[func-returns-value]
+            raise ValueError(f"duplicate record id {dup!r}")
         ov = Overrides.parse(overrides)
-        if changed is not None and self._state is not None and self._state.index is not None:
-            return self._incremental(by_id, previous, ov, set(changed))
-        if changed is not None:
-            log.info("dedup: no state from a previous call on this instance; scoring everything")
-        return self._full(by_id, previous, ov)
+        with self._lock:
+            if changed is not None and self._state is not None and self._state.index is not None:
+                return self._incremental(by_id, previous, ov, set(changed))
+            if changed is not None:
+                log.info(
+                    "dedup: no state from a previous call on this instance; scoring everything"
+                )
+            return self._full(by_id, previous, ov)
 
     # -- full ------------------------------------------------------------------------------
-    def _full(self, by_id: dict[str, DedupRecord], previous: dict[str, str] | None,
-              ov: Overrides) -> ClusterResult:
+    def _full(
+        self, by_id: dict[str, DedupRecord], previous: dict[str, str] | None, ov: Overrides
+    ) -> ClusterResult:
         old = self._state
         st = _State(records=by_id, overrides=ov)
         for item_id, rec in by_id.items():
             cached = old.feats.get(item_id) if old else None
-            st.feats[item_id] = cached if cached is not None and old.records[item_id] == rec else self.maker.make(rec)
+            st.feats[item_id] = (
+                cached
+                if cached is not None and old.records[item_id] == rec
+                else self.maker.make(rec)
+            )
         st.index = BlockIndex(self.settings)
         st.index.build(st.feats)
         self._state = st
         candidates = self._score_blocks(st.index.blocks(), None)
         nodes = set(by_id)
         result = self._recluster(nodes, previous if previous is not None else {}, ov)
-        result.stats.update(records=len(by_id), rescored_records=len(by_id), candidate_pairs=candidates,
-                            mode="full", multi_member_clusters=sum(1 for m in st.members.values() if len(m) > 1),
-                            **st.index.stats())
+        result.stats.update(
+            records=len(by_id),
+            rescored_records=len(by_id),
+            candidate_pairs=candidates,
+            mode="full",
+            multi_member_clusters=sum(1 for m in st.members.values() if len(m) > 1),
+            **st.index.stats(),
+        )
         return result
 
     # -- incremental -----------------------------------------------------------------------
-    def _incremental(self, by_id: dict[str, DedupRecord], previous: dict[str, str] | None,
-                     ov: Overrides, changed: set[str]) -> ClusterResult:
+    def _incremental(
+        self,
+        by_id: dict[str, DedupRecord],
+        previous: dict[str, str] | None,
+        ov: Overrides,
+        changed: set[str],
+    ) -> ClusterResult:
         st = self._state
         assert st is not None and st.index is not None
         removed = st.records.keys() - by_id.keys()
@@ -129,7 +152,9 @@ class Deduplicator:
         prev = previous if previous is not None else old_assign
         drift = False
         if previous is not None:
-            expected = {i: c for i, c in old_assign.items() if i not in removed} if removed else old_assign
+            expected = (
+                {i: c for i, c in old_assign.items() if i not in removed} if removed else old_assign
+            )
             if previous != expected:
                 drift = True
                 seeds |= self._previous_drift(previous, expected)
@@ -145,8 +170,14 @@ class Deduplicator:
         area = self._closure(seeds, ov, by_id, old_assign, old_members, prev if drift else None)
         st.overrides = ov
         result = self._recluster(area, prev, ov, removed)
-        result.stats.update(records=len(by_id), rescored_records=len(rescore), candidate_pairs=candidates,
-                            reclustered_records=len(area), removed=len(removed), mode="incremental")
+        result.stats.update(
+            records=len(by_id),
+            rescored_records=len(rescore),
+            candidate_pairs=candidates,
+            reclustered_records=len(area),
+            removed=len(removed),
+            mode="incremental",
+        )
         return result
 
     def _previous_drift(self, previous: dict[str, str], expected: dict[str, str]) -> set[str]:
@@ -155,9 +186,15 @@ class Deduplicator:
         drift |= {i for i in expected if i not in previous}
         return drift
 
-    def _closure(self, seeds: set[str], ov: Overrides, by_id: dict[str, DedupRecord],
-                 old_assign: dict[str, str], old_members: dict[str, list[str]],
-                 prev: dict[str, str] | None) -> set[str]:
+    def _closure(
+        self,
+        seeds: set[str],
+        ov: Overrides,
+        by_id: dict[str, DedupRecord],
+        old_assign: dict[str, str],
+        old_members: dict[str, list[str]],
+        prev: dict[str, str] | None,
+    ) -> set[str]:
         """Every record connected to ``seeds`` by matches, operator merges or last run's
         clusters: the part of the graph whose clustering can differ from last run's."""
         st = self._state
@@ -186,7 +223,7 @@ class Deduplicator:
 
     # -- scoring ---------------------------------------------------------------------------
     def _forget(self, item_id: str) -> None:
-        """Drop every stored pair and decision of a record (it changed, left, or must be re-scored)."""
+        """Drop every stored pair and decision of a record (changed, left, or to re-score)."""
         st = self._state
         assert st is not None
         for other in st.adj.pop(item_id, ()):
@@ -216,10 +253,11 @@ class Deduplicator:
     def _score_blocks(self, blocks: dict[tuple, list[str]], probe: set[str] | None) -> int:
         """Title-compare the pairs of every block and fully score those worth it.
 
-        Title-token blocks pass pairs whose title similarity reaches ``title_threshold``; geo,
-        buurt and URL blocks pass every pair, which is then scored only if it could still be one
-        without a similar title (a link, or the same start and place). Records of one source are
-        never compared. With ``probe``, only pairs with a probe record. Returns the number of
+        Title-token blocks pass pairs whose title similarity reaches ``title_threshold``; geo
+        and buurt blocks also pass pairs that start at the same clock time (``same_time_minutes``),
+        URL blocks every pair. A pair under the title threshold is then scored only if it could
+        still be one (a link, or the same start and place). Records of one source are never
+        compared. With ``probe``, only pairs with a probe record. Returns the number of
         candidate pairs."""
         st = self._state
         assert st is not None
@@ -227,12 +265,14 @@ class Deduplicator:
         threshold = self.settings.title_threshold
         found: dict[Pair, float] = {}
         for key, members in blocks.items():
-            cutoff = threshold if key[0] in ("t", "p") else 0.0
+            kind = key[0]
+            cutoff = 0.0 if kind == "u" else threshold
+            same_time = kind in ("g", "b")
             rows = members if probe is None else [m for m in members if m in probe]
             if len(members) <= SMALL_BLOCK:
-                self._small_block(rows, members, probe, cutoff, found)
+                self._small_block(rows, members, probe, cutoff, same_time, found)
             else:
-                self._large_block(rows, members, cutoff, found)
+                self._large_block(rows, members, cutoff, same_time, found)
         scorer, keep = self.scorer, self.settings.explain_min_score
         for (a, b), title in found.items():
             fa, fb = feats[a], feats[b]
@@ -243,11 +283,19 @@ class Deduplicator:
                 self._remember((a, b), ps)
         return len(found)
 
-    def _small_block(self, rows: list[str], members: list[str], probe: set[str] | None, cutoff: float,
-                     found: dict[Pair, float]) -> None:
+    def _small_block(
+        self,
+        rows: list[str],
+        members: list[str],
+        probe: set[str] | None,
+        cutoff: float,
+        same_time: bool,
+        found: dict[Pair, float],
+    ) -> None:
         """Pair by pair (cheaper than ``process.cdist`` for a handful of records)."""
         feats = self._state.feats  # type: ignore[union-attr]
         title = self.scorer.title
+        window = self.settings.same_time_minutes
         for a in rows:
             fa = feats[a]
             for b in members:
@@ -260,33 +308,41 @@ class Deduplicator:
                 if fa.rec.source_id == fb.rec.source_id:
                     continue
                 score = title(fa, fb)
-                if score >= cutoff:
+                if score >= cutoff or (
+                    same_time and fa.timed and fb.timed and abs(fa.start - fb.start) <= window
+                ):
                     found[key] = score
 
-    def _large_block(self, rows: list[str], members: list[str], cutoff: float, found: dict[Pair, float]) -> None:
+    def _large_block(
+        self,
+        rows: list[str],
+        members: list[str],
+        cutoff: float,
+        same_time: bool,
+        found: dict[Pair, float],
+    ) -> None:
         """With ``process.cdist``: token_set_ratio (with and without places) and ratio of the
-        space-free titles, element-wise best."""
+        space-free titles, element-wise best; plus (geo, buurt) the pairs with the same start."""
         feats = self._state.feats  # type: ignore[union-attr]
         titles = [feats[m].title for m in members]
         row_titles = titles if rows is members else [feats[m].title for m in rows]
-        matrix = process.cdist([t.text for t in row_titles], [t.text for t in titles],
-                               scorer=fuzz.token_set_ratio, score_cutoff=cutoff, dtype=np.float64)
-        compact = process.cdist([t.compact for t in row_titles], [t.compact for t in titles],
-                                scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.float64)
-        np.maximum(matrix, compact, out=matrix)
-        if any(t.full != t.text for t in titles):
-            full = process.cdist([t.full for t in row_titles], [t.full for t in titles],
-                                 scorer=fuzz.token_set_ratio, score_cutoff=cutoff, dtype=np.float64)
-            np.maximum(matrix, full, out=matrix)
-        if rows is members:
-            ii, jj = np.triu_indices(len(members), 1)
-            if cutoff:
-                keep = matrix[ii, jj] > 0
-                ii, jj = ii[keep], jj[keep]
-        elif cutoff:
-            ii, jj = np.nonzero(matrix)
+        cut = cutoff
+        matrix = _title_matrix(row_titles, titles, 0.0 if same_time else cut)
+        if not cutoff:  # URL block: every pair
+            passing = np.ones(matrix.shape, dtype=bool)
         else:
-            ii, jj = np.indices(matrix.shape).reshape(2, -1)
+            passing = matrix >= cutoff
+            if same_time:
+                starts = np.array([_start(feats[m]) for m in members])
+                row_starts = (
+                    starts if rows is members else np.array([_start(feats[m]) for m in rows])
+                )
+                passing |= (
+                    np.abs(row_starts[:, None] - starts[None, :]) <= self.settings.same_time_minutes
+                )
+        if rows is members:
+            passing = np.triu(passing, 1)
+        ii, jj = np.nonzero(passing)
         values = matrix[ii, jj].tolist()
         for i, j, score in zip(ii.tolist(), jj.tolist(), values):
             a, b = rows[i], members[j]
@@ -308,8 +364,9 @@ class Deduplicator:
         return ps
 
     # -- clustering ------------------------------------------------------------------------
-    def _recluster(self, area: set[str], prev: dict[str, str], ov: Overrides,
-                   removed: Iterable[str] = ()) -> ClusterResult:
+    def _recluster(
+        self, area: set[str], prev: dict[str, str], ov: Overrides, removed: Iterable[str] = ()
+    ) -> ClusterResult:
         """Cluster the records of ``area`` (a union of whole match groups), give the clusters
         stable ids, and refresh the decisions touching them."""
         st = self._state
@@ -320,7 +377,8 @@ class Deduplicator:
                 if a < b:
                     edges.append((st.pairs[(a, b)].score, a, b))
         clustering = greedy_complete_linkage(
-            sorted(area), edges, lambda x, y: self.scorer.compatible(self._pair(x, y)), ov)
+            sorted(area), edges, lambda x, y: self.scorer.compatible(self._pair(x, y)), ov
+        )
         clusters = sorted(clustering.clusters, key=lambda m: m[0])
         taken = set(prev.values())
         ids = assign_ids(clusters, prev, taken)
@@ -339,7 +397,9 @@ class Deduplicator:
         stats = {"clusters": len(st.members), "kept_pairs": len(st.pairs), "matches": st.n_matches}
         return ClusterResult(dict(assign), list(st.decisions.values()), stats)
 
-    def _refresh_decisions(self, area: set[str], clusters: list[list[str]], clustering, ov: Overrides) -> None:
+    def _refresh_decisions(
+        self, area: set[str], clusters: list[list[str]], clustering, ov: Overrides
+    ) -> None:
         st = self._state
         assert st is not None
         for a, b in (*ov.must, *ov.cannot):
@@ -347,7 +407,7 @@ class Deduplicator:
                 self._pair(a, b)
         for members in clusters:
             for i, a in enumerate(members):
-                for b in members[i + 1:]:
+                for b in members[i + 1 :]:
                     self._pair(a, b)
         must = set(ov.must)
         for a in area:
@@ -361,4 +421,41 @@ class Deduplicator:
                     st.decisions.pop(key, None)
                     continue
                 ps = st.pairs[key] if in_pairs else st.extra[key]
-                st.decisions[key] = build_decision(key, ps, same, clustering, ov, must, self.settings)
+                st.decisions[key] = build_decision(
+                    key, ps, same, clustering, ov, must, self.settings
+                )
+
+
+def _start(f: Features) -> float:
+    """Start minute of a timed record, NaN otherwise (never within a window of anything)."""
+    return f.start if f.timed else float("nan")  # type: ignore[return-value]
+
+
+def _title_matrix(rows: list, cols: list, cutoff: float) -> np.ndarray:
+    """Title similarity of every row title with every column title, as ``Scorer.title`` computes
+    it pair by pair: token_set_ratio (with and without places) and ratio of the space-free forms."""
+    matrix = process.cdist(
+        [t.text for t in rows],
+        [t.text for t in cols],
+        scorer=fuzz.token_set_ratio,
+        score_cutoff=cutoff,
+        dtype=np.float64,
+    )
+    compact = process.cdist(
+        [t.compact for t in rows],
+        [t.compact for t in cols],
+        scorer=fuzz.ratio,
+        score_cutoff=cutoff,
+        dtype=np.float64,
+    )
+    np.maximum(matrix, compact, out=matrix)
+    if any(t.full != t.text for t in cols) or any(t.full != t.text for t in rows):
+        full = process.cdist(
+            [t.full for t in rows],
+            [t.full for t in cols],
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=cutoff,
+            dtype=np.float64,
+        )
+        np.maximum(matrix, full, out=matrix)
+    return matrix

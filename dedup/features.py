@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from config.dedup import DedupSettings
@@ -59,7 +59,7 @@ def _minutes(dt: datetime | None) -> float | None:
     if dt is None:
         return None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
     return dt.timestamp() / 60.0
 
 
@@ -80,7 +80,7 @@ class FeatureMaker:
         start = _minutes(rec.starts_at)
         if rec.starts_at is not None:
             local = self._local(rec.starts_at)
-            utc = local.astimezone(timezone.utc)
+            utc = local.astimezone(UTC)
             timed = (local.hour, local.minute) != (0, 0) and (utc.hour, utc.minute) != (0, 0)
             first = local.date().toordinal()
             last = self._local(rec.ends_at).date().toordinal() if rec.ends_at is not None else first
@@ -99,11 +99,23 @@ class FeatureMaker:
         links = {canonical_url(u) for u in (*rec.urls_in_text, *urls_in(rec.description_text))}
         links.discard(None)
         links.discard(own)
-        return Features(rec, title, day, start, _minutes(rec.ends_at), span, timed, stems, cells, buurt,
-                        own, frozenset(links))  # type: ignore[arg-type]
+        return Features(
+            rec,
+            title,
+            day,
+            start,
+            _minutes(rec.ends_at),
+            span,
+            timed,
+            stems,
+            cells,
+            buurt,
+            own,
+            frozenset(links),
+        )  # type: ignore[arg-type]
 
     def _local(self, dt: datetime) -> datetime:
-        return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(self.tz)
+        return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(self.tz)
 
     def _cells(self, lat: float, lon: float) -> tuple[tuple[int, int], ...]:
         """The 2x2 cells nearest to the point: two points closer than half a cell share one."""

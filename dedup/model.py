@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Values of ``Decision.decision`` (the ``merge_decisions.decision`` column).
 DECISIONS = ("merge", "apart", "override_merge", "override_split")
@@ -41,8 +41,7 @@ class DedupRecord:
     priority: int = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """Why two records are (or are not) one initiative.
 
     ``a < b`` (item ids); ``score`` is the combined score 0-100; ``decision`` is one of

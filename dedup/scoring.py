@@ -34,21 +34,30 @@ class PairScore:
     match: bool = False
 
     def reasons(self) -> dict:
-        """The components as a JSON-able dict (0-100, rounded), for ``Decision.reasons``."""
-        out: dict = {"title": round(self.title, 1)}
-        for name in ("description", "organizer", "place", "time"):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = round(value * 100, 1)
+        """The components as a JSON-able dict (0-100, one decimal), for ``Decision.reasons``."""
+        out: dict = {"title": _r(self.title)}
+        if self.description is not None:
+            out["description"] = _r(self.description * 100)
+        if self.organizer is not None:
+            out["organizer"] = _r(self.organizer * 100)
+        if self.place is not None:
+            out["place"] = _r(self.place * 100)
+        if self.time is not None:
+            out["time"] = _r(self.time * 100)
         if self.distance_m is not None:
-            out["distance_m"] = round(self.distance_m)
+            out["distance_m"] = int(self.distance_m + 0.5)
         if self.minutes_apart is not None:
-            out["minutes_apart"] = round(self.minutes_apart)
+            out["minutes_apart"] = int(self.minutes_apart + 0.5)
         if self.linked_url:
             out["linked_url"] = True
         if self.veto:
             out["veto"] = self.veto
         return out
+
+
+def _r(value: float) -> float:
+    """One decimal (cheaper than ``round`` and enough for a reason)."""
+    return int(value * 10 + 0.5) / 10
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -135,7 +144,9 @@ class Scorer:
                 if gap <= s.same_time_minutes:
                     result.time = 1.0
                 else:
-                    result.time = 1.0 - (gap - s.same_time_minutes) / (s.max_start_gap_minutes - s.same_time_minutes)
+                    result.time = 1.0 - (gap - s.same_time_minutes) / (
+                        s.max_start_gap_minutes - s.same_time_minutes
+                    )
         elif a.span is not None and b.span is not None:
             if a.span[0] <= b.span[1] and b.span[0] <= a.span[1]:
                 result.time = 1.0
@@ -157,28 +168,40 @@ class Scorer:
             if d <= s.near_distance_m:
                 result.place = 1.0
             else:
-                result.place = 1.0 - (d - s.near_distance_m) / (s.max_distance_m - s.near_distance_m)
+                result.place = 1.0 - (d - s.near_distance_m) / (
+                    s.max_distance_m - s.near_distance_m
+                )
         elif ra.buurt_code and rb.buurt_code:
             result.place = 1.0 if ra.buurt_code == rb.buurt_code else 0.0
         return None
 
-    def _content(self, a: Features, b: Features, result: PairScore, total: float,
-                 weight: float) -> tuple[str | None, float, float]:
+    def _content(
+        self, a: Features, b: Features, result: PairScore, total: float, weight: float
+    ) -> tuple[str | None, float, float]:
         """Description, organizer and links (the expensive part)."""
         s = self.s
         own_a, own_b = a.own_url, b.own_url
-        result.linked_url = bool((own_a and (own_a == own_b or own_a in b.links)) or (own_b and own_b in a.links))
+        result.linked_url = bool(
+            (own_a and (own_a == own_b or own_a in b.links)) or (own_b and own_b in a.links)
+        )
         org_a, org_b = normalize_organizer(a.rec.organizer), normalize_organizer(b.rec.organizer)
         if org_a and org_b:
             result.organizer = fuzz.token_set_ratio(org_a, org_b) / 100.0
             total += s.weight_organizer * result.organizer
             weight += s.weight_organizer
-            if a.rec.kind in self.organizer_veto_kinds and result.organizer * 100 < s.organizer_veto_below:
+            if (
+                a.rec.kind in self.organizer_veto_kinds
+                and result.organizer * 100 < s.organizer_veto_below
+            ):
                 return "organizer_differs", total, weight
         self.maker.fill(a)
         self.maker.fill(b)
         veto = None
-        if a.description_places and b.description_places and not a.description_places & b.description_places:
+        if (
+            a.description_places
+            and b.description_places
+            and not a.description_places & b.description_places
+        ):
             veto = "description_places_differ"
         if a.description and b.description:
             result.description = fuzz.token_set_ratio(a.description, b.description) / 100.0
@@ -191,22 +214,34 @@ class Scorer:
         a fast way to drop pairs that can never be one, without building their score."""
         ta, tb = a.title, b.title
         if (ta.places and tb.places and not ta.places & tb.places) or (
-                ta.numbers and tb.numbers and not ta.numbers & tb.numbers):
+            ta.numbers and tb.numbers and not ta.numbers & tb.numbers
+        ):
             return True
         s = self.s
         if a.day:
             if a.timed and b.timed and abs(a.start - b.start) > s.max_start_gap_minutes:  # type: ignore[operator]
                 return True
-        elif a.span is not None and b.span is not None and (a.span[0] > b.span[1] or b.span[0] > a.span[1]):
+        elif (
+            a.span is not None
+            and b.span is not None
+            and (a.span[0] > b.span[1] or b.span[0] > a.span[1])
+        ):
             return True
         ra, rb = a.rec, b.rec
-        return (ra.lat is not None and ra.lon is not None and rb.lat is not None and rb.lon is not None
-                and distance_m(ra.lat, ra.lon, rb.lat, rb.lon) > s.max_distance_m)
+        return (
+            ra.lat is not None
+            and ra.lon is not None
+            and rb.lat is not None
+            and rb.lon is not None
+            and distance_m(ra.lat, ra.lon, rb.lat, rb.lon) > s.max_distance_m
+        )
 
     def worth_scoring(self, a: Features, b: Features) -> bool:
         """Can a pair whose titles are not similar still be one? Only through a link or a strong
         context (both start at the same clock time, at the same place)."""
-        if (a.own_url and (a.own_url == b.own_url or a.own_url in b.links)) or (b.own_url and b.own_url in a.links):
+        if (a.own_url and (a.own_url == b.own_url or a.own_url in b.links)) or (
+            b.own_url and b.own_url in a.links
+        ):
             return True
         if not (a.timed and b.timed) or abs(a.start - b.start) > self.s.same_time_minutes:  # type: ignore[operator]
             return False
@@ -221,9 +256,13 @@ class Scorer:
         s = self.s
         if (p.title >= s.title_threshold or p.linked_url) and p.score >= s.merge_threshold:
             return True
-        return (p.time == 1.0 and p.place == 1.0 and p.description is not None
-                and p.description * 100 >= s.context_description_min
-                and (p.organizer is None or p.organizer * 100 >= s.organizer_veto_below))
+        return (
+            p.time == 1.0
+            and p.place == 1.0
+            and p.description is not None
+            and p.description * 100 >= s.context_description_min
+            and (p.organizer is None or p.organizer * 100 >= s.organizer_veto_below)
+        )
 
     def compatible(self, p: PairScore) -> bool:
         """May the two be in one cluster (checked for every pair of a cluster)?"""

@@ -26,7 +26,9 @@ def _build_table() -> dict[int, str]:
         ch = chr(cp)
         cat = unicodedata.category(ch)
         if ch.isalnum():
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            base = "".join(
+                c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)
+            )
             base = base.lower()
             if base != ch:
                 table[cp] = base
@@ -35,15 +37,23 @@ def _build_table() -> dict[int, str]:
     for ch in "'\u2019\u2018`\u00b4":  # 's middags, 't Rooi: keep the word together
         table[ord(ch)] = ""
     table[ord("&")] = " en "
-    table.update({ord("\u00df"): "ss", ord("\u00e6"): "ae", ord("\u00f8"): "o", ord("\u0133"): "ij",
-                  ord("\u0153"): "oe", ord("\u0131"): "i"})
+    table.update(
+        {
+            ord("\u00df"): "ss",
+            ord("\u00e6"): "ae",
+            ord("\u00f8"): "o",
+            ord("\u0133"): "ij",
+            ord("\u0153"): "oe",
+            ord("\u0131"): "i",
+        }
+    )
     return table
 
 
 _TABLE = _build_table()
 _TIME = re.compile(r"\b\d{1,2}(?:[:.h]\d{2})(?:\s*(?:uur|u)\b)?|\b\d{1,2}\s*(?:uur|u)\b")
 _NUMERIC_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?\b")
-_URL = re.compile(r"https?://[^\s<>\"')\]]+", re.I)
+_URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+$")
 _TRACKING = re.compile(r"^(utm_|mc_|fbclid$|gclid$|msclkid$|_ga$|ref$|source$)")
 
@@ -91,8 +101,11 @@ def _buurt_names() -> list[tuple[str, str]]:
 
     path = data_dir() / BUURT_NAMES_FILE
     with path.open(encoding="utf-8", newline="") as fh:
-        return [(" ".join(fold(r["name"]).split()), r["buurtcode"].strip())
-                for r in csv.DictReader(fh) if r.get("buurtcode", "").strip()]
+        return [
+            (" ".join(fold(r["name"]).split()), r["buurtcode"].strip())
+            for r in csv.DictReader(fh)
+            if r.get("buurtcode", "").strip()
+        ]
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +137,9 @@ def vocabulary() -> Vocabulary:
         prefix_ends=frozenset(w for w in sec.get("prefix_ends", []) if " " not in w),
         buurt_bits=buurt_bits,
         month_date=re.compile(
-            r"\b\d{1,2}\s*(?:%s)\b\.?(?:\s*\d{4}\b)?" % "|".join(sorted(sec.get("months", []), key=len, reverse=True))
+            r"\b\d{1,2}\s*(?:"
+            + "|".join(sorted(sec.get("months", []), key=len, reverse=True))
+            + r")\b\.?(?:\s*\d{4}\b)?"
         ),
     )
 
@@ -134,7 +149,7 @@ def _drop_phrases(tokens: list[str], phrases: dict[str, tuple[tuple[str, ...], .
     i, n = 0, len(tokens)
     while i < n:
         for phrase in phrases.get(tokens[i], ()):
-            if tuple(tokens[i:i + len(phrase)]) == phrase:
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
                 i += len(phrase)
                 break
         else:
@@ -155,7 +170,7 @@ def place_mask(tokens: list[str], vocab: Vocabulary) -> int:
     mask, i, n = 0, 0, len(tokens)
     while i < n:
         for name in vocab.place_first.get(tokens[i], ()):
-            if tuple(tokens[i:i + len(name)]) == name:
+            if tuple(tokens[i : i + len(name)]) == name:
                 mask |= 1 << vocab.places[name]
                 i += len(name) - 1
                 break
@@ -195,16 +210,21 @@ def normalize_title(title: str) -> Title:
     low = _NUMERIC_DATE.sub(" ", low)
     low = vocab.month_date.sub(" ", low)
     folded = low.translate(_TABLE).split()
-    places = place_mask(folded, vocab)
     cut = max((i for i, t in enumerate(folded[:-1]) if t in vocab.prefix_ends), default=-1)
-    if cut >= 0:
-        folded = folded[cut + 1:]
-    kept = [t for t in _drop_phrases(folded, vocab.phrases) if t not in vocab.words]
-    if not kept:
-        kept = folded or fold(title).split()
+    kept = _content_words(folded[cut + 1 :], vocab) if cut >= 0 else []
+    if kept:
+        folded = folded[cut + 1 :]
+    else:  # nothing but generic words after "zoekt": the part before it is what the item is about
+        kept = _content_words(folded, vocab) or folded or fold(title).split()
+    places = place_mask(folded, vocab)
     numbers = frozenset(int(t) for t in kept if _NUMBER.match(t) and len(t) <= 6)
     what = _drop_places(kept, vocab) if places else kept
     return Title(" ".join(what), "".join(what), " ".join(kept), tuple(kept), places, numbers)
+
+
+def _content_words(tokens: list[str], vocab: Vocabulary) -> list[str]:
+    """Tokens without stop phrases and stop words."""
+    return [t for t in _drop_phrases(tokens, vocab.phrases) if t not in vocab.words]
 
 
 def _drop_places(tokens: list[str], vocab: Vocabulary) -> list[str]:
@@ -213,7 +233,7 @@ def _drop_places(tokens: list[str], vocab: Vocabulary) -> list[str]:
     i, n = 0, len(tokens)
     while i < n:
         for name in vocab.place_first.get(tokens[i], ()):
-            if tuple(tokens[i:i + len(name)]) == name:
+            if tuple(tokens[i : i + len(name)]) == name:
                 i += len(name)
                 break
         else:
@@ -244,11 +264,15 @@ def canonical_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    if "?" not in url and "#" not in url and "@" not in url and url.lower().startswith(("http://", "https://")):
+    if (
+        "?" not in url
+        and "#" not in url
+        and "@" not in url
+        and url.lower().startswith(("http://", "https://"))
+    ):
         host, _, path = url.split("://", 1)[1].partition("/")
         host = host.lower().rsplit(":", 1)[0] if host.count(":") == 1 else host.lower()
-        if host.startswith("www."):
-            host = host[4:]
+        host = host.removeprefix("www.")
         path = path.rstrip("/")
         return f"{host}/{path}" if host and path else None
     try:
@@ -256,12 +280,13 @@ def canonical_url(url: str | None) -> str | None:
     except ValueError:
         return None
     host = (parts.hostname or "").lower()
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     path = parts.path.rstrip("/")
     if not host or not path:
         return None
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k.lower())))
+    query = urlencode(
+        sorted((k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k.lower()))
+    )
     return f"{host}{path}" + (f"?{query}" if query else "")
 
 

@@ -28,8 +28,11 @@ def main() -> None:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
     labels = Counter(r["label"] for r in records)
-    print(f"{len(records)} records, {len(labels)} initiatives ({sum(1 for n in labels.values() if n > 1)} listed "
-          f"more than once), {len({r['source_id'] for r in records})} sources -> {args.output}")
+    print(
+        f"{len(records)} records, {len(labels)} initiatives "
+        f"({sum(1 for n in labels.values() if n > 1)} listed "
+        f"more than once), {len({r['source_id'] for r in records})} sources -> {args.output}"
+    )
     print("kinds:", dict(Counter(r["kind"] for r in records)))
     print("sources:", dict(Counter(r["source_id"] for r in records)))
     print("tags:", dict(Counter(t for r in records for t in r["tags"])))

@@ -44,14 +44,18 @@ def error_pairs(records: list[dict], predicted: dict[str, str]):
     for group in by_pred.values():
         fp.extend((a, b) for a, b in combinations(group, 2) if a["label"] != b["label"])
     for group in by_label.values():
-        fn.extend((a, b) for a, b in combinations(group, 2) if predicted[a["id"]] != predicted[b["id"]])
+        fn.extend(
+            (a, b) for a, b in combinations(group, 2) if predicted[a["id"]] != predicted[b["id"]]
+        )
     return fp, fn
 
 
 def baseline(records: list[dict]) -> dict[str, str]:
     """Exact normalised title (case, accents, punctuation, spaces) within one kind."""
+
     def norm(text: str) -> str:
         text = unicodedata.normalize("NFKD", text.casefold())
         text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
         return " ".join(text.split())
+
     return {r["id"]: f"{r['kind']}|{norm(r['title'])}" for r in records}

@@ -25,24 +25,40 @@ import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Self
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path[:0] = [str(ROOT), str(HERE)]
 
-from config import DedupSettings  # noqa: E402
-from dedup import DedupRecord, Deduplicator  # noqa: E402
-from metrics import baseline, error_pairs, pairwise  # noqa: E402
+from metrics import baseline, error_pairs, pairwise
 
-FIELDS = ("id", "source_id", "kind", "title", "description_text", "starts_at", "ends_at", "lat", "lon",
-          "buurt_code", "organizer", "url", "urls_in_text", "priority")
+from config import DedupSettings
+from dedup import Deduplicator, DedupRecord
+
+FIELDS = (
+    "id",
+    "source_id",
+    "kind",
+    "title",
+    "description_text",
+    "starts_at",
+    "ends_at",
+    "lat",
+    "lon",
+    "buurt_code",
+    "organizer",
+    "url",
+    "urls_in_text",
+    "priority",
+)
 
 
 def to_record(d: dict) -> DedupRecord:
     values = {k: d.get(k) for k in FIELDS}
     for k in ("starts_at", "ends_at"):
         if values[k]:
-            values[k] = datetime.fromisoformat(values[k].replace("Z", "+00:00"))
+            values[k] = datetime.fromisoformat(values[k])
     values["urls_in_text"] = tuple(values["urls_in_text"] or ())
     values["description_text"] = values["description_text"] or ""
     return DedupRecord(**values)
@@ -77,14 +93,23 @@ def quality(show: int) -> None:
     seconds = time.perf_counter() - started
     ours = pairwise(labels, result.assignments)
     base = pairwise(labels, baseline(rows))
-    print(f"== quality: {len(rows)} records, {len(set(labels.values()))} initiatives, "
-          f"{len({r['source_id'] for r in rows})} sources ({seconds:.2f} s)")
+    print(
+        f"== quality: {len(rows)} records, {len(set(labels.values()))} initiatives, "
+        f"{len({r['source_id'] for r in rows})} sources ({seconds:.2f} s)"
+    )
     print(f"{'method':<34}{'precision':>10}{'recall':>9}{'F1':>8}{'TP':>7}{'pred':>7}{'true':>7}")
-    for name, s in (("ours (block/score/cluster)", ours), ("baseline (exact normalised title)", base)):
-        print(f"{name:<34}{s.precision:>10.4f}{s.recall:>9.4f}{s.f1:>8.4f}{s.true_positives:>7}"
-              f"{s.predicted_pairs:>7}{s.true_pairs:>7}")
-    print("targets: precision >= 0.98, recall >= 0.95 ->",
-          "met" if ours.precision >= 0.98 and ours.recall >= 0.95 else "NOT met")
+    for name, s in (
+        ("ours (block/score/cluster)", ours),
+        ("baseline (exact normalised title)", base),
+    ):
+        print(
+            f"{name:<34}{s.precision:>10.4f}{s.recall:>9.4f}{s.f1:>8.4f}{s.true_positives:>7}"
+            f"{s.predicted_pairs:>7}{s.true_pairs:>7}"
+        )
+    print(
+        "targets: precision >= 0.98, recall >= 0.95 ->",
+        "met" if ours.precision >= 0.98 and ours.recall >= 0.95 else "NOT met",
+    )
     fp, fn = error_pairs(rows, result.assignments)
     for name, pairs in (("false merges", fp), ("missed pairs", fn)):
         tags = Counter(t for a, b in pairs for t in set(a["tags"]) | set(b["tags"]))
@@ -106,7 +131,7 @@ def synthetic(n: int, seed: int = 11) -> list[DedupRecord]:
 class Clock:
     """Wall and CPU seconds of a block (the machine may be shared: CPU time is the work done)."""
 
-    def __enter__(self) -> "Clock":
+    def __enter__(self) -> Self:
         self.wall, self.cpu = time.perf_counter(), time.process_time()
         return self
 
@@ -120,9 +145,16 @@ def child_scale(n: int) -> dict:
     before = rss_mb()
     with Clock() as clock:
         result = Deduplicator(DedupSettings()).cluster(records)
-    return {"n": len(records), "seconds": clock.wall, "cpu": clock.cpu, "rss_before_mb": before, "peak_mb": peak_mb(),
-            "clusters": result.stats["clusters"], "candidate_pairs": result.stats["candidate_pairs"],
-            "matches": result.stats["matches"]}
+    return {
+        "n": len(records),
+        "seconds": clock.wall,
+        "cpu": clock.cpu,
+        "rss_before_mb": before,
+        "peak_mb": peak_mb(),
+        "clusters": result.stats["clusters"],
+        "candidate_pairs": result.stats["candidate_pairs"],
+        "matches": result.stats["matches"],
+    }
 
 
 def child_incremental(n: int) -> dict:
@@ -145,17 +177,32 @@ def child_incremental(n: int) -> dict:
     with Clock() as c_warm:
         again.cluster(allrecs, previous=first.assignments)
 
-    merges = lambda r: {(d.a, d.b) for d in r.decisions if d.decision == "merge"}  # noqa: E731
-    return {"n": len(base), "new": len(extra), "base": vars(c_base), "incremental": vars(c_inc),
-            "full": vars(c_full), "full_warm": vars(c_warm),
-            "identical_assignments": inc.assignments == full.assignments,
-            "identical_merges": merges(inc) == merges(full), "rescored": inc.stats["rescored_records"],
-            "reclustered": inc.stats["reclustered_records"], "peak_mb": peak_mb()}
+    def merges(result) -> set[tuple[str, str]]:
+        return {(d.a, d.b) for d in result.decisions if d.decision == "merge"}
+
+    return {
+        "n": len(base),
+        "new": len(extra),
+        "base": vars(c_base),
+        "incremental": vars(c_inc),
+        "full": vars(c_full),
+        "full_warm": vars(c_warm),
+        "identical_assignments": inc.assignments == full.assignments,
+        "identical_merges": merges(inc) == merges(full),
+        "rescored": inc.stats["rescored_records"],
+        "reclustered": inc.stats["reclustered_records"],
+        "peak_mb": peak_mb(),
+    }
 
 
 def run_child(kind: str, n: int) -> dict:
-    out = subprocess.run([sys.executable, __file__, f"--child-{kind}", str(n)], capture_output=True, text=True,
-                         check=False, env={**os.environ, "PYTHONHASHSEED": "0"})
+    out = subprocess.run(
+        [sys.executable, __file__, f"--child-{kind}", str(n)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
     if out.returncode:
         sys.exit(f"child {kind} {n} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -164,12 +211,17 @@ def run_child(kind: str, n: int) -> dict:
 def scale(sizes: list[int]) -> None:
     print("\n== scale: synthetic records, each size in its own process (peak RSS = whole process,")
     print("   records included; CPU = work done, wall = elapsed on this possibly shared machine)")
-    print(f"{'records':>9}{'wall s':>8}{'CPU s':>8}{'CPU us/rec':>11}{'peak MB':>9}{'RSS before':>11}"
-          f"{'cand. pairs':>12}{'matches':>9}{'clusters':>9}")
+    print(
+        f"{'records':>9}{'wall s':>8}{'CPU s':>8}{'CPU us/rec':>11}{'peak MB':>9}{'RSS before':>11}"
+        f"{'cand. pairs':>12}{'matches':>9}{'clusters':>9}"
+    )
     for n in sizes:
         r = run_child("scale", n)
-        print(f"{r['n']:>9}{r['seconds']:>8.2f}{r['cpu']:>8.2f}{r['cpu'] / r['n'] * 1e6:>11.1f}{r['peak_mb']:>9.0f}"
-              f"{r['rss_before_mb']:>11.0f}{r['candidate_pairs']:>12}{r['matches']:>9}{r['clusters']:>9}")
+        print(
+            f"{r['n']:>9}{r['seconds']:>8.2f}{r['cpu']:>8.2f}{r['cpu'] / r['n'] * 1e6:>11.1f}"
+            f"{r['peak_mb']:>9.0f}"
+            f"{r['rss_before_mb']:>11.0f}{r['candidate_pairs']:>12}{r['matches']:>9}{r['clusters']:>9}"
+        )
     print("targets: 100k < 20 s and < 1 GB peak; time near-linear (us/record roughly flat)")
 
 
@@ -177,14 +229,28 @@ def incremental(n: int) -> None:
     r = run_child("incremental", n)
     inc = r["incremental"]
     print(f"\n== incremental: {r['new']} new records (1%) on top of {r['n']}  (wall / CPU seconds)")
-    print(f"first full run on {r['n']}:              {r['base']['wall']:7.2f} / {r['base']['cpu']:6.2f}")
-    print(f"incremental run (same instance):      {inc['wall']:7.3f} / {inc['cpu']:6.3f}   "
-          f"(re-scored {r['rescored']} records, re-clustered {r['reclustered']})")
-    for label, key in (("full re-cluster, fresh instance:", "full"), ("full re-cluster, warm instance: ", "full_warm")):
+    print(
+        f"first full run on {r['n']}:              "
+        f"{r['base']['wall']:7.2f} / {r['base']['cpu']:6.2f}"
+    )
+    print(
+        f"incremental run (same instance):      {inc['wall']:7.3f} / {inc['cpu']:6.3f}   "
+        f"(re-scored {r['rescored']} records, re-clustered {r['reclustered']})"
+    )
+    for label, key in (
+        ("full re-cluster, fresh instance:", "full"),
+        ("full re-cluster, warm instance: ", "full_warm"),
+    ):
         f = r[key]
-        print(f"{label}      {f['wall']:7.2f} / {f['cpu']:6.2f}   -> {f['wall'] / inc['wall']:5.1f}x wall, "
-              f"{f['cpu'] / inc['cpu']:5.1f}x CPU")
-    print(f"same clusters as the full run: {r['identical_assignments']}; same merge decisions: {r['identical_merges']}")
+        print(
+            f"{label}      {f['wall']:7.2f} / {f['cpu']:6.2f}   "
+            f"-> {f['wall'] / inc['wall']:5.1f}x wall, "
+            f"{f['cpu'] / inc['cpu']:5.1f}x CPU"
+        )
+    print(
+        f"same clusters as the full run: {r['identical_assignments']}; "
+        f"same merge decisions: {r['identical_merges']}"
+    )
     print("target: incremental >= 20x faster than a full re-cluster")
 
 

@@ -14,14 +14,23 @@ from __future__ import annotations
 
 import hashlib
 import random
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from vocab import (ACTIVITIES, INITIATIVES, NEWS, PARTICIPATION, PARTICIPATION_TITLES, ROLES, SOURCES,
-                   TITLE_DECORATIONS)
+from vocab import (
+    ACTIVITIES,
+    INITIATIVES,
+    NEWS,
+    PARTICIPATION,
+    PARTICIPATION_TITLES,
+    ROLES,
+    SOURCES,
+    TITLE_DECORATIONS,
+)
 from world import Place, World
 
 TZ = ZoneInfo("Europe/Amsterdam")
+MONTHS = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
 def _slug(text: str) -> str:
@@ -54,15 +63,35 @@ class Generator:
         return forms[0] if n == 0 or self.rng.random() < 0.6 else self.rng.choice(forms[1:])
 
     # -- rendering helpers -----------------------------------------------------------------
-    def _record(self, source: str, entity: str, kind: str, title: str, tags: tuple[str, ...], **fields) -> dict:
+    def _record(
+        self, source: str, entity: str, kind: str, title: str, tags: tuple[str, ...], **fields
+    ) -> dict:
         self._n += 1
         digest = hashlib.sha1(f"{source}|{entity}|{self._n}".encode()).hexdigest()[:12]
         priority, _, pattern = SOURCES[source]
-        url = pattern.format(path={"vacancy": "vacatures", "event": "agenda"}.get(kind, kind), slug=_slug(title),
-                             n=100000 + self._n)
-        rec = {"id": f"{source}-{digest}", "source_id": source, "kind": kind, "title": title, "description_text": "",
-               "starts_at": None, "ends_at": None, "lat": None, "lon": None, "buurt_code": None, "organizer": None,
-               "url": url, "urls_in_text": [], "priority": priority, "label": entity, "tags": list(tags)}
+        url = pattern.format(
+            path={"vacancy": "vacatures", "event": "agenda"}.get(kind, kind),
+            slug=_slug(title),
+            n=100000 + self._n,
+        )
+        rec = {
+            "id": f"{source}-{digest}",
+            "source_id": source,
+            "kind": kind,
+            "title": title,
+            "description_text": "",
+            "starts_at": None,
+            "ends_at": None,
+            "lat": None,
+            "lon": None,
+            "buurt_code": None,
+            "organizer": None,
+            "url": url,
+            "urls_in_text": [],
+            "priority": priority,
+            "label": entity,
+            "tags": list(tags),
+        }
         rec.update(fields)
         self.records.append(rec)
         return rec
@@ -74,7 +103,7 @@ class Generator:
 
     @staticmethod
     def _iso(dt: datetime | None) -> str | None:
-        return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z") if dt else None
+        return dt.astimezone(UTC).isoformat().replace("+00:00", "Z") if dt else None
 
     def _time_text(self, start: datetime, end: datetime, style: int) -> str:
         if style == 0:
@@ -82,7 +111,11 @@ class Generator:
         if style == 1:
             return f"Tijd: {start:%H:%M}-{end:%H:%M}u"
         if style == 2:
-            return f"Aanvang {start.hour}u{start.minute:02d}." if start.minute else f"Aanvang {start.hour}u."
+            return (
+                f"Aanvang {start.hour}u{start.minute:02d}."
+                if start.minute
+                else f"Aanvang {start.hour}u."
+            )
         return f"Inloop vanaf {start:%H:%M}, einde rond {end:%H:%M}."
 
     def _entity(self) -> str:
@@ -106,14 +139,27 @@ class Generator:
     def _vacancy(self, short: str, full: str, role, buurt: str | None, many: bool) -> None:
         entity = self._entity()
         forms, noun, task = role
-        place = self.w.place(f"{short} {buurt}", buurt) if buurt and self.rng.random() < 0.7 else None
+        place = (
+            self.w.place(f"{short} {buurt}", buurt) if buurt and self.rng.random() < 0.7 else None
+        )
         period = None
         if self.rng.random() < 0.25:
             first = self._day()
-            period = (datetime.combine(first, datetime.min.time(), TZ),
-                      datetime.combine(first + timedelta(days=self.rng.choice((90, 180, 365))), datetime.min.time(), TZ))
-        listed = [s for s, p in (("maastrichtdoet", 0.85), ("nlvoorelkaar", 0.55), ("trajekt", 0.35 if short == "Trajekt" else 0.0))
-                  if self.rng.random() < p] or ["maastrichtdoet"]
+            period = (
+                datetime.combine(first, datetime.min.time(), TZ),
+                datetime.combine(
+                    first + timedelta(days=self.rng.choice((90, 180, 365))), datetime.min.time(), TZ
+                ),
+            )
+        listed = [
+            s
+            for s, p in (
+                ("maastrichtdoet", 0.85),
+                ("nlvoorelkaar", 0.55),
+                ("trajekt", 0.35 if short == "Trajekt" else 0.0),
+            )
+            if self.rng.random() < p
+        ] or ["maastrichtdoet"]
         primary_url = None
         for n, source in enumerate(listed):
             tags = ["same_org_role_other_buurt"] if many else []
@@ -121,8 +167,16 @@ class Generator:
             if source == "maastrichtdoet":
                 title = f"{form} {buurt}" if buurt and self.rng.random() < 0.6 else form
             elif source == "nlvoorelkaar":
-                pattern = self.rng.choice(("Vrijwilliger gezocht: {f}", "{f} gezocht", "{f} (m/v)", "{f}", "{f}",
-                                           "{o} zoekt een {n}" if n else "{f}"))
+                pattern = self.rng.choice(
+                    (
+                        "Vrijwilliger gezocht: {f}",
+                        "{f} gezocht",
+                        "{f} (m/v)",
+                        "{f}",
+                        "{f}",
+                        "{o} zoekt een {n}" if n else "{f}",
+                    )
+                )
                 title = pattern.format(f=form, o=short, n=noun)
                 if buurt and self.rng.random() < 0.5:
                     title += self.rng.choice((f" in {buurt}", f" ({buurt})", f" - {buurt}"))
@@ -131,10 +185,19 @@ class Generator:
                 title = f"{form} in {buurt}" if buurt else f"{form} bij {short}"
             where = f" in {buurt}" if buurt else " in heel Maastricht"
             if source == "nlvoorelkaar":
-                desc = f"Bij {short} kun je aan de slag als {noun}{where}. {task} Je krijgt een goede inwerkperiode."
+                desc = (
+                    f"Bij {short} kun je aan de slag als {noun}{where}. {task} "
+                    "Je krijgt een goede inwerkperiode."
+                )
             else:
-                desc = f"{full} zoekt een {noun}{where}. {task} Wat wij bieden: begeleiding, een vrijwilligersvergoeding en gezellige collega's."
-            fields = {"organizer": short if source == "nlvoorelkaar" else full, "description_text": desc}
+                desc = (
+                    f"{full} zoekt een {noun}{where}. {task} Wat wij bieden: begeleiding, "
+                    "een vrijwilligersvergoeding en gezellige collega's."
+                )
+            fields = {
+                "organizer": short if source == "nlvoorelkaar" else full,
+                "description_text": desc,
+            }
             if place and (source != "nlvoorelkaar" or self.rng.random() < 0.4):
                 lat, lon = self._point(place, 40)
                 fields.update(lat=lat, lon=lon, buurt_code=place.buurt_code)
@@ -155,7 +218,14 @@ class Generator:
         hhmm = self.rng.choice(times)
         step = self.rng.choice((7, 7, 14, 28))
         first = self._day()
-        pool = ("trajekt", "uitagenda", "wijkplatform", "limburger-agenda", "maastrichtdoet", "gemeente")
+        pool = (
+            "trajekt",
+            "uitagenda",
+            "wijkplatform",
+            "limburger-agenda",
+            "maastrichtdoet",
+            "gemeente",
+        )
         sources = self.rng.sample(pool, self.rng.choice((1, 2, 2, 3, 3, 4)))
         styles = {s: self.rng.randrange(4) for s in sources}
         for k in range(occurrences):
@@ -163,8 +233,19 @@ class Generator:
             tags = ("recurring",) if occurrences > 1 else ()
             self.event(venue, forms, minutes, hhmm, text, organizer, day, sources, styles, tags)
 
-    def event(self, venue: Place, forms, minutes: int, hhmm: str, text: str, organizer: str, day: date,
-              sources, styles, tags: tuple[str, ...]) -> None:
+    def event(
+        self,
+        venue: Place,
+        forms,
+        minutes: int,
+        hhmm: str,
+        text: str,
+        organizer: str,
+        day: date,
+        sources,
+        styles,
+        tags: tuple[str, ...],
+    ) -> None:
         entity = self._entity()
         h, m = map(int, hhmm.split(":"))
         start = datetime(day.year, day.month, day.day, h, m, tzinfo=TZ)
@@ -177,10 +258,12 @@ class Generator:
             if deco < 0.35:
                 title = f"{form} {venue.buurt}"
             elif deco < 0.55:
-                title = self.rng.choice(TITLE_DECORATIONS).format(t=form, buurt=venue.buurt, venue=venue.name)
+                title = self.rng.choice(TITLE_DECORATIONS).format(
+                    t=form, buurt=venue.buurt, venue=venue.name
+                )
                 rtags.append("reworded")
             elif deco < 0.65:
-                title = f"{form} {day.day} {('jan feb mrt apr mei jun jul aug sep okt nov dec').split()[day.month - 1]}"
+                title = f"{form} {day.day} {MONTHS[day.month - 1]}"
                 rtags.append("date_in_title")
             else:
                 title = form
@@ -201,18 +284,34 @@ class Generator:
                 fields.update(lat=lat, lon=lon, buurt_code=venue.buurt_code)
                 fields["description_text"] += f" Locatie: {venue.name}, {venue.address}."
             if self.rng.random() < 0.7:
-                fields["organizer"] = organizer if self.rng.random() < 0.6 else f"Stichting {organizer}"
+                fields["organizer"] = (
+                    organizer if self.rng.random() < 0.6 else f"Stichting {organizer}"
+                )
             self._record(source, entity, "event", title, tuple(rtags), **fields)
 
     def same_day_program(self, venue: Place, organizer: str) -> None:
         """Several different activities at one venue on one day."""
         day = self._day()
-        chosen = [a for a in self.rng.sample(ACTIVITIES, self.rng.randint(2, 3)) if self.fresh("series", venue.name, a[0][0])]
+        chosen = [
+            a
+            for a in self.rng.sample(ACTIVITIES, self.rng.randint(2, 3))
+            if self.fresh("series", venue.name, a[0][0])
+        ]
         sources = self.rng.sample(("trajekt", "uitagenda", "wijkplatform", "gemeente"), 2)
         styles = {s: self.rng.randrange(4) for s in sources}
         for forms, minutes, times, text in chosen:
-            self.event(venue, forms, minutes, self.rng.choice(times), text, organizer, day, sources, styles,
-                       ("same_venue_day",))
+            self.event(
+                venue,
+                forms,
+                minutes,
+                self.rng.choice(times),
+                text,
+                organizer,
+                day,
+                sources,
+                styles,
+                ("same_venue_day",),
+            )
 
     # -- participation, initiatives, news --------------------------------------------------
     def participation(self, buurt: str, topic, meetings: int) -> None:
@@ -225,13 +324,21 @@ class Generator:
             return
         for k in range(meetings):
             entity = self._entity()
-            start = datetime.combine(first + timedelta(days=28 * k), datetime.min.time(), TZ).replace(hour=19, minute=30)
-            for n, source in enumerate(self.rng.sample(("gemeente", "denkmee", "trajekt"), self.rng.choice((1, 2, 2, 3)))):
+            start = datetime.combine(
+                first + timedelta(days=28 * k), datetime.min.time(), TZ
+            ).replace(hour=19, minute=30)
+            for n, source in enumerate(
+                self.rng.sample(("gemeente", "denkmee", "trajekt"), self.rng.choice((1, 2, 2, 3)))
+            ):
                 form = PARTICIPATION_TITLES[0] if n == 0 else self.rng.choice(PARTICIPATION_TITLES)
                 title = form.format(subject=subject)
                 title = title[0].upper() + title[1:]
-                fields = {"description_text": f"{text.format(street=street, buurt=buurt)} Bijeenkomst om 19.30 uur in {venue.name}.",
-                          "starts_at": self._iso(start), "organizer": "Gemeente Maastricht"}
+                fields = {
+                    "description_text": f"{text.format(street=street, buurt=buurt)} "
+                    f"Bijeenkomst om 19.30 uur in {venue.name}.",
+                    "starts_at": self._iso(start),
+                    "organizer": "Gemeente Maastricht",
+                }
                 if source != "denkmee":
                     fields.update(lat=venue.lat, lon=venue.lon, buurt_code=venue.buurt_code)
                 tags = ("series",) if meetings > 1 else ()
@@ -243,10 +350,15 @@ class Generator:
             return
         entity = self._entity()
         code = self.w.buurt_code[buurt]
-        for n, source in enumerate(self.rng.sample(("trajekt", "wijkplatform", "gemeente"), self.rng.choice((1, 2, 2, 3)))):
+        for n, source in enumerate(
+            self.rng.sample(("trajekt", "wijkplatform", "gemeente"), self.rng.choice((1, 2, 2, 3)))
+        ):
             title = (forms[0] if n == 0 else self.rng.choice(forms)).format(buurt=buurt)
-            fields = {"description_text": f"{text} Voor bewoners van {buurt}.", "buurt_code": code,
-                      "organizer": self.rng.choice(("Trajekt", f"Bewoners {buurt}", None))}
+            fields = {
+                "description_text": f"{text} Voor bewoners van {buurt}.",
+                "buurt_code": code,
+                "organizer": self.rng.choice(("Trajekt", f"Bewoners {buurt}", None)),
+            }
             self._record(source, entity, kind, title, ("same_type_other_buurt",), **fields)
 
     def news(self, buurt: str, spec) -> None:
@@ -254,13 +366,24 @@ class Generator:
         if not self.fresh("news", buurt, a):
             return
         entity = self._entity()
-        for n, source in enumerate(self.rng.sample(("gemeente", "trajekt"), self.rng.choice((1, 2)))):
+        for n, source in enumerate(
+            self.rng.sample(("gemeente", "trajekt"), self.rng.choice((1, 2)))
+        ):
             title = (a if n == 0 else b).format(buurt=buurt)
-            self._record(source, entity, "news", title, ("reworded",) if n else (),
-                         description_text=text.format(buurt=buurt), buurt_code=self.w.buurt_code[buurt])
+            self._record(
+                source,
+                entity,
+                "news",
+                title,
+                ("reworded",) if n else (),
+                description_text=text.format(buurt=buurt),
+                buurt_code=self.w.buurt_code[buurt],
+            )
 
 
-def generate(target: int, seed: int = 7, start: date = date(2025, 3, 1), days: int | None = None) -> list[dict]:
+def generate(
+    target: int, seed: int = 7, start: date = date(2025, 3, 1), days: int | None = None
+) -> list[dict]:
     """About ``target`` labelled records (more venues, organisations and days as it grows)."""
     world = World(seed)
     scale = max(1.0, target / 1300)
@@ -275,7 +398,9 @@ def generate(target: int, seed: int = 7, start: date = date(2025, 3, 1), days: i
         roll = rng.random()
         activity = rng.choice(ACTIVITIES)
         if roll < 0.8 and gen.fresh("series", venue.name, activity[0][0]):
-            gen.activity_series(venue, activity, rng.choice(organizers), rng.choice((1, 1, 2, 3, 4, 6)))
+            gen.activity_series(
+                venue, activity, rng.choice(organizers), rng.choice((1, 1, 2, 3, 4, 6))
+            )
         elif roll >= 0.8:
             gen.same_day_program(venue, rng.choice(organizers))
     misses = 0
@@ -294,5 +419,7 @@ def generate(target: int, seed: int = 7, start: date = date(2025, 3, 1), days: i
         venue = rng.choice(world.venues)
         activity = rng.choice(ACTIVITIES)
         if gen.fresh("series", venue.name, activity[0][0]):
-            gen.activity_series(venue, activity, rng.choice(organizers), rng.choice((1, 2, 3, 4, 6)))
+            gen.activity_series(
+                venue, activity, rng.choice(organizers), rng.choice((1, 2, 3, 4, 6))
+            )
     return gen.records[:target] if len(gen.records) > target * 1.02 else gen.records

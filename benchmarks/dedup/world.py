@@ -29,7 +29,9 @@ class Place:
     @property
     def address(self) -> str:
         pc = f"{self.postcode[:4]} {self.postcode[4:]}"
-        return f"{self.street} {self.number}, {pc} Maastricht" if self.street else f"{pc} Maastricht"
+        return (
+            f"{self.street} {self.number}, {pc} Maastricht" if self.street else f"{pc} Maastricht"
+        )
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -43,13 +45,18 @@ class World:
     def __init__(self, seed: int = 7):
         self.rng = random.Random(seed)
         names = _rows("maastricht_buurt_names.csv")
-        self.buurt_code = {r["name"]: r["buurtcode"] for r in names
-                           if r["buurtcode"] and "official" in r["name_source"]}
+        self.buurt_code = {
+            r["name"]: r["buurtcode"]
+            for r in names
+            if r["buurtcode"] and "official" in r["name_source"]
+        }
         self.buurten = sorted(self.buurt_code)
         self.pc6: dict[str, list[tuple[str, float, float]]] = {}
         for r in _rows("maastricht_pc6_centroids.csv"):
             if r["buurt_match"] == "contains":
-                self.pc6.setdefault(r["buurtcode"], []).append((r["postcode"], float(r["lat"]), float(r["lon"])))
+                self.pc6.setdefault(r["buurtcode"], []).append(
+                    (r["postcode"], float(r["lat"]), float(r["lon"]))
+                )
         self.streets: dict[str, list[str]] = {}
         for r in _rows("maastricht_streets_from_osm_pois.csv"):
             for b in r["buurtnamen"].split(";"):
@@ -67,13 +74,32 @@ class World:
 
     def grow(self, venues: int, organisations: int) -> None:
         """Add synthetic venues and organisations (scale runs need more than the real list)."""
-        kinds = ("Buurthuis", "Wijkcentrum", "Buurtkamer", "Gemeenschapshuis", "Kerkzaal", "Sporthal", "Speeltuingebouw")
+        kinds = (
+            "Buurthuis",
+            "Wijkcentrum",
+            "Buurtkamer",
+            "Gemeenschapshuis",
+            "Kerkzaal",
+            "Sporthal",
+            "Speeltuingebouw",
+        )
         usable = [b for b in self.buurten if self.buurt_code[b] in self.pc6]
         for i in range(venues):
             buurt = usable[i % len(usable)]
-            label = self.rng.choice(self.all_streets) if self.rng.random() < 0.5 else f"{buurt} {i // len(usable) + 2}"
+            label = (
+                self.rng.choice(self.all_streets)
+                if self.rng.random() < 0.5
+                else f"{buurt} {i // len(usable) + 2}"
+            )
             self.venues.append(self.place(f"{self.rng.choice(kinds)} {label}", buurt))
-        prefixes = ("Bewonersvereniging", "Stichting Samen", "Wijkraad", "Buurtcomité", "Vrienden van", "Stichting Welzijn")
+        prefixes = (
+            "Bewonersvereniging",
+            "Stichting Samen",
+            "Wijkraad",
+            "Buurtcomité",
+            "Vrienden van",
+            "Stichting Welzijn",
+        )
         for i in range(organisations):
             buurt = usable[i % len(usable)]
             short = f"{prefixes[i % len(prefixes)]} {buurt} {i // len(usable) + 1}"

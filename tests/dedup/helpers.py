@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from config import DedupSettings
-from dedup import DedupRecord, Deduplicator
+from dedup import Deduplicator, DedupRecord
 
 TZ = ZoneInfo("Europe/Amsterdam")
 
@@ -25,12 +25,16 @@ def rec(id: str, source: str, title: str, kind: str = "event", **fields) -> Dedu
     return DedupRecord(id=id, source_id=source, kind=kind, title=title, **fields)
 
 
-def event(id: str, source: str, title: str, day: int, place=None, hour: int = 14, **fields) -> DedupRecord:
+def event(
+    id: str, source: str, title: str, day: int, place=None, hour: int = 14, **fields
+) -> DedupRecord:
     """An event with a standard Repair Café-like description unless given."""
     lat, lon = place if place else (None, None)
-    fields.setdefault("description_text",
-                      "Kapotte spullen? Neem ze mee naar het Repair Café. Samen met vrijwillige reparateurs "
-                      "zoek je uit wat er mis is.")
+    fields.setdefault(
+        "description_text",
+        "Kapotte spullen? Neem ze mee naar het Repair Café. Samen met vrijwillige reparateurs "
+        "zoek je uit wat er mis is.",
+    )
     return rec(id, source, title, "event", starts_at=at(day, hour), lat=lat, lon=lon, **fields)
 
 

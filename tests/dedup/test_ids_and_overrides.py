@@ -17,8 +17,15 @@ def repair_cafe(source: str, n: int = 1):
 
 
 def film(source: str):
-    return event(f"{source}-film", source, "Filmavond Wyck", 20, WYCK, hour=20,
-                 description_text="Een film op groot doek, met popcorn en een nagesprek.")
+    return event(
+        f"{source}-film",
+        source,
+        "Filmavond Wyck",
+        20,
+        WYCK,
+        hour=20,
+        description_text="Een film op groot doek, met popcorn en een nagesprek.",
+    )
 
 
 def test_new_cluster_id_is_derived_from_its_smallest_member():
@@ -28,19 +35,31 @@ def test_new_cluster_id_is_derived_from_its_smallest_member():
 
 
 def test_cluster_keeps_its_id_when_a_member_leaves_or_joins():
-    first = cluster([repair_cafe("trajekt"), repair_cafe("uitagenda"), repair_cafe("gemeente"), film("trajekt")])
+    first = cluster(
+        [repair_cafe("trajekt"), repair_cafe("uitagenda"), repair_cafe("gemeente"), film("trajekt")]
+    )
     cid = first.assignments["trajekt-1"]
     film_id = first.assignments["trajekt-film"]
     assert together(first, "trajekt-1", "uitagenda-1", "gemeente-1")
 
     # the smallest member (whose hash named the cluster) leaves: the id stays
-    second = cluster([repair_cafe("uitagenda"), repair_cafe("gemeente"), film("trajekt")], previous=first.assignments)
+    second = cluster(
+        [repair_cafe("uitagenda"), repair_cafe("gemeente"), film("trajekt")],
+        previous=first.assignments,
+    )
     assert second.assignments["uitagenda-1"] == second.assignments["gemeente-1"] == cid
     assert second.assignments["trajekt-film"] == film_id
 
     # a new source joins: the id stays
-    third = cluster([repair_cafe("uitagenda"), repair_cafe("gemeente"), repair_cafe("wijkplatform"), film("trajekt")],
-                    previous=second.assignments)
+    third = cluster(
+        [
+            repair_cafe("uitagenda"),
+            repair_cafe("gemeente"),
+            repair_cafe("wijkplatform"),
+            film("trajekt"),
+        ],
+        previous=second.assignments,
+    )
     assert {third.assignments[i] for i in ("uitagenda-1", "gemeente-1", "wijkplatform-1")} == {cid}
     assert third.assignments["trajekt-film"] == film_id
 
@@ -62,11 +81,17 @@ def test_split_override_is_kept_on_every_rerun():
     overrides = [("split", "uitagenda-1", None)]
     dedup = Deduplicator(DedupSettings())
     first = dedup.cluster(records, overrides=overrides)
-    assert together(first, "trajekt-1", "gemeente-1") and not together(first, "trajekt-1", "uitagenda-1")
-    # full re-run (fresh instance), incremental re-run with a change, and a re-run with a new duplicate
+    assert together(first, "trajekt-1", "gemeente-1") and not together(
+        first, "trajekt-1", "uitagenda-1"
+    )
+    # a full re-run (fresh instance), and an incremental re-run with a new duplicate
     again = cluster(records, previous=first.assignments, overrides=overrides)
-    changed = dedup.cluster(records + [repair_cafe("wijkplatform")], previous=first.assignments,
-                            overrides=overrides, changed={"wijkplatform-1"})
+    changed = dedup.cluster(
+        records + [repair_cafe("wijkplatform")],
+        previous=first.assignments,
+        overrides=overrides,
+        changed={"wijkplatform-1"},
+    )
     for result in (again, changed):
         assert len({v for k, v in result.assignments.items() if k != "uitagenda-1"}) == 1
         assert result.assignments["uitagenda-1"] != result.assignments["trajekt-1"]
@@ -82,13 +107,21 @@ def test_merge_override_is_kept_on_every_rerun_even_within_one_source():
     assert together(first, "trajekt-1", "trajekt-film")
     (decision,) = first.decisions
     assert decision.decision == "override_merge" and decision.reasons["veto"] == "same_source"
-    again = cluster([a, b, repair_cafe("uitagenda")], previous=first.assignments, overrides=overrides)
+    again = cluster(
+        [a, b, repair_cafe("uitagenda")], previous=first.assignments, overrides=overrides
+    )
     assert together(again, "trajekt-1", "trajekt-film", "uitagenda-1")
-    incremental = dedup.cluster([a, b, repair_cafe("uitagenda")], previous=first.assignments, overrides=overrides,
-                                changed={"uitagenda-1"})
+    incremental = dedup.cluster(
+        [a, b, repair_cafe("uitagenda")],
+        previous=first.assignments,
+        overrides=overrides,
+        changed={"uitagenda-1"},
+    )
     assert incremental.assignments == again.assignments
     # a later split of one item cancels the merge
-    undone = cluster([a, b], previous=first.assignments, overrides=overrides + [("split", "trajekt-film", None)])
+    undone = cluster(
+        [a, b], previous=first.assignments, overrides=overrides + [("split", "trajekt-film", None)]
+    )
     assert not together(undone, "trajekt-1", "trajekt-film")
 
 

@@ -24,12 +24,15 @@ def test_every_setting_is_documented():
         assert field.description, name
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("Vrijwilliger gezocht: Taalmaatje (m/v) in Malberg!", "taalmaatje malberg"),
-    ("Repair Café Maastricht-Oost za 14 juni 14.00 uur", "repair cafe oost"),
-    ("Koffie-ochtend in 't Trefcentrum 10:00u", "koffie ochtend trefcentrum"),
-    ("Humanitas Maastricht zoekt een kok", "kok"),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("Vrijwilliger gezocht: Taalmaatje (m/v) in Malberg!", "taalmaatje malberg"),
+        ("Repair Café Maastricht-Oost za 14 juni 14.00 uur", "repair cafe oost"),
+        ("Koffie-ochtend in 't Trefcentrum 10:00u", "koffie ochtend trefcentrum"),
+        ("Humanitas Maastricht zoekt een kok", "kok"),
+    ],
+)
 def test_title_normalisation(raw, expected):
     assert normalize_title(raw).full == expected
 
@@ -41,6 +44,13 @@ def test_place_names_are_compared_apart_from_the_rest_of_the_title():
 
 
 def test_organizer_and_url_normal_forms():
-    assert normalize_organizer("Stichting Trajekt Maastricht") == normalize_organizer("Trajekt") == "trajekt"
-    assert canonical_url("https://www.MaastrichtDoet.nl/vacature/12/?utm_source=x#top") == "maastrichtdoet.nl/vacature/12"
+    assert (
+        normalize_organizer("Stichting Trajekt Maastricht")
+        == normalize_organizer("Trajekt")
+        == "trajekt"
+    )
+    assert (
+        canonical_url("https://www.MaastrichtDoet.nl/vacature/12/?utm_source=x#top")
+        == "maastrichtdoet.nl/vacature/12"
+    )
     assert canonical_url("https://www.trajekt.nl/") is None
