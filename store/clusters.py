@@ -108,6 +108,9 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int], chan
     for cid, mem in members.items():
         bundled = bundle(mem, priorities)
         bundled["id"] = cid
+        # last_seen moves on every crawl; kept in it, every bundled item would be announced as
+        # changed in the change feed (and lose its ETag) after each run
+        bundled.pop("last_seen", None)
         text = dumps(bundled)
         digest = hashlib.sha256(text.encode()).hexdigest()
         old = existing.get(cid)
