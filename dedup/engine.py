@@ -18,12 +18,10 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
-from rapidfuzz import fuzz, process
-
 from config.dedup import DedupSettings
 
 from .blocking import BlockIndex
+from .candidates import candidate_pairs
 from .clustering import Overrides, greedy_complete_linkage, pair_key
 from .decisions import build_decision
 from .features import FeatureMaker, Features
@@ -33,8 +31,6 @@ from .scoring import PairScore, Scorer
 
 log = logging.getLogger("tim.dedup")
 
-#: Blocks up to this size are compared pair by pair; larger ones with ``process.cdist``.
-SMALL_BLOCK = 8
 
 Pair = tuple[str, str]
 
@@ -251,28 +247,15 @@ class Deduplicator:
             st.n_matches += 1
 
     def _score_blocks(self, blocks: dict[tuple, list[str]], probe: set[str] | None) -> int:
-        """Title-compare the pairs of every block and fully score those worth it.
-
-        Title-token blocks pass pairs whose title similarity reaches ``title_threshold``; geo
-        and buurt blocks also pass pairs that start at the same clock time (``same_time_minutes``),
-        URL blocks every pair. A pair under the title threshold is then scored only if it could
-        still be one (a link, or the same start and place). Records of one source are never
-        compared. With ``probe``, only pairs with a probe record. Returns the number of
-        candidate pairs."""
+        """Fully score the candidate pairs of ``blocks`` (see ``candidates``) that are worth it:
+        no cheap veto, and a title over the threshold or still a chance without one (a link, or
+        the same start and place). With ``probe``, only pairs with a probe record. Keeps matches
+        and near misses; returns the number of candidate pairs."""
         st = self._state
         assert st is not None
         feats = st.feats
         threshold = self.settings.title_threshold
-        found: dict[Pair, float] = {}
-        for key, members in blocks.items():
-            kind = key[0]
-            cutoff = 0.0 if kind == "u" else threshold
-            same_time = kind in ("g", "b")
-            rows = members if probe is None else [m for m in members if m in probe]
-            if len(members) <= SMALL_BLOCK:
-                self._small_block(rows, members, probe, cutoff, same_time, found)
-            else:
-                self._large_block(rows, members, cutoff, same_time, found)
+        found = candidate_pairs(blocks, feats, self.scorer, self.settings, probe)
         scorer, keep = self.scorer, self.settings.explain_min_score
         for (a, b), title in found.items():
             fa, fb = feats[a], feats[b]
@@ -282,75 +265,6 @@ class Deduplicator:
             if ps.match or (ps.veto is None and ps.score >= keep):
                 self._remember((a, b), ps)
         return len(found)
-
-    def _small_block(
-        self,
-        rows: list[str],
-        members: list[str],
-        probe: set[str] | None,
-        cutoff: float,
-        same_time: bool,
-        found: dict[Pair, float],
-    ) -> None:
-        """Pair by pair (cheaper than ``process.cdist`` for a handful of records)."""
-        feats = self._state.feats  # type: ignore[union-attr]
-        title = self.scorer.title
-        window = self.settings.same_time_minutes
-        for a in rows:
-            fa = feats[a]
-            for b in members:
-                if b == a or (b < a and (probe is None or b in probe)):
-                    continue
-                key = (a, b) if a < b else (b, a)
-                if key in found:
-                    continue
-                fb = feats[b]
-                if fa.rec.source_id == fb.rec.source_id:
-                    continue
-                score = title(fa, fb)
-                if score >= cutoff or (
-                    same_time and fa.timed and fb.timed and abs(fa.start - fb.start) <= window
-                ):
-                    found[key] = score
-
-    def _large_block(
-        self,
-        rows: list[str],
-        members: list[str],
-        cutoff: float,
-        same_time: bool,
-        found: dict[Pair, float],
-    ) -> None:
-        """With ``process.cdist``: token_set_ratio (with and without places) and ratio of the
-        space-free titles, element-wise best; plus (geo, buurt) the pairs with the same start."""
-        feats = self._state.feats  # type: ignore[union-attr]
-        titles = [feats[m].title for m in members]
-        row_titles = titles if rows is members else [feats[m].title for m in rows]
-        cut = cutoff
-        matrix = _title_matrix(row_titles, titles, 0.0 if same_time else cut)
-        if not cutoff:  # URL block: every pair
-            passing = np.ones(matrix.shape, dtype=bool)
-        else:
-            passing = matrix >= cutoff
-            if same_time:
-                starts = np.array([_start(feats[m]) for m in members])
-                row_starts = (
-                    starts if rows is members else np.array([_start(feats[m]) for m in rows])
-                )
-                passing |= (
-                    np.abs(row_starts[:, None] - starts[None, :]) <= self.settings.same_time_minutes
-                )
-        if rows is members:
-            passing = np.triu(passing, 1)
-        ii, jj = np.nonzero(passing)
-        values = matrix[ii, jj].tolist()
-        for i, j, score in zip(ii.tolist(), jj.tolist(), values):
-            a, b = rows[i], members[j]
-            if a == b:
-                continue
-            key = (a, b) if a < b else (b, a)
-            if key not in found and feats[a].rec.source_id != feats[b].rec.source_id:
-                found[key] = score
 
     def _pair(self, a: str, b: str) -> PairScore:
         """The stored score of a pair, or score it now (kept for later calls)."""
@@ -424,38 +338,3 @@ class Deduplicator:
                 st.decisions[key] = build_decision(
                     key, ps, same, clustering, ov, must, self.settings
                 )
-
-
-def _start(f: Features) -> float:
-    """Start minute of a timed record, NaN otherwise (never within a window of anything)."""
-    return f.start if f.timed else float("nan")  # type: ignore[return-value]
-
-
-def _title_matrix(rows: list, cols: list, cutoff: float) -> np.ndarray:
-    """Title similarity of every row title with every column title, as ``Scorer.title`` computes
-    it pair by pair: token_set_ratio (with and without places) and ratio of the space-free forms."""
-    matrix = process.cdist(
-        [t.text for t in rows],
-        [t.text for t in cols],
-        scorer=fuzz.token_set_ratio,
-        score_cutoff=cutoff,
-        dtype=np.float64,
-    )
-    compact = process.cdist(
-        [t.compact for t in rows],
-        [t.compact for t in cols],
-        scorer=fuzz.ratio,
-        score_cutoff=cutoff,
-        dtype=np.float64,
-    )
-    np.maximum(matrix, compact, out=matrix)
-    if any(t.full != t.text for t in cols) or any(t.full != t.text for t in rows):
-        full = process.cdist(
-            [t.full for t in rows],
-            [t.full for t in cols],
-            scorer=fuzz.token_set_ratio,
-            score_cutoff=cutoff,
-            dtype=np.float64,
-        )
-        np.maximum(matrix, full, out=matrix)
-    return matrix
