@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from config import Config, Source
-from errors import QualityError, RecordError, TimError
+from errors import QualityError, RecordError, SourceError, TimError
 from records import Item, RawRecord
 
 log = logging.getLogger("tim.pipeline")
@@ -82,6 +82,7 @@ class Pipeline:
         self.config = config
         self.engine = engine
         self._locator = locator
+        self._reclusterer = None  # kept across dedup passes: later passes are incremental
 
     @property
     def locator(self):
@@ -164,7 +165,9 @@ class Pipeline:
         except Exception as exc:  # noqa: BLE001
             validators.forget()
             report.status = "failed"
-            report.error = str(exc) if isinstance(exc, TimError) else f"{type(exc).__name__}: {exc}"
+            # the error names the source: a SourceError says it, anything else gets it in front
+            report.error = (str(exc) if isinstance(exc, SourceError)
+                            else f"source {source.id!r}: {type(exc).__name__}: {exc}")
             if not isinstance(exc, TimError):
                 log.error(logfmt("source_crashed", source=source.id, run=report.run_id,
                                  trace=traceback.format_exc(limit=5)))
@@ -228,11 +231,13 @@ class Pipeline:
 
     def dedup(self) -> dict:
         """Re-cluster all active items and rebuild the bundled items."""
-        from store.clusters import recluster
+        from store.clusters import Reclusterer, recluster
 
         priorities = {s.id: s.priority for s in self.config.sources}
+        if self._reclusterer is None:
+            self._reclusterer = Reclusterer(self.config.dedup)
         with self.engine.begin() as conn:
-            counts = recluster(conn, self.config.dedup, priorities)
+            counts = recluster(conn, self.config.dedup, priorities, self._reclusterer)
         log.info(logfmt("dedup_finished", **counts))
         return counts
 

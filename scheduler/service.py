@@ -109,7 +109,8 @@ class Service:
         (unless ``paused``). Stored jobs whose schedule did not change keep their next run."""
         from pipeline import Pipeline
 
-        self.context.dedup = DedupCoordinator(lambda: Pipeline(self.config, self.engine).dedup())
+        # one Pipeline for the service's life: its de-duplicator keeps state, so passes are incremental
+        self.context.dedup = DedupCoordinator(Pipeline(self.config, self.engine).dedup)
         set_context(self.context)
         self.scheduler.start(paused=True)
         plans = self.plans = self.sync_jobs()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import defaultdict
 from datetime import date, datetime
 
@@ -68,25 +69,57 @@ def add_override(conn: Connection, action: str, item_a: str, item_b: str | None,
         action=action, item_a=item_a, item_b=item_b, created_at=utcnow(), note=note))
 
 
-def recluster(conn: Connection, dedup_settings, priorities: dict[str, int], changed: set[str] | None = None) -> dict:
-    """Cluster all active items, store cluster ids, bundled items and decisions. Returns counts."""
-    from dedup import DedupRecord, Deduplicator, bundle
+#: Geo methods whose point is the venue itself (address-level); street and buurt centroids can lie
+#: more than the dedup distance limit from the venue and would keep true duplicates apart.
+POINT_METHODS = ("source_coordinates", "address_point", "postcode", "venue", "street_number", "online")
+
+_HREF = re.compile(r"""href=["']([^"']+)["']""", re.IGNORECASE)
+
+
+def _dedup_record(r: dict, priority: int):
+    from dedup import DedupRecord
+
+    exact = (r["geo_method"] or "").startswith(POINT_METHODS)
+    return DedupRecord(
+        id=r["id"], source_id=r["source_id"], kind=r["kind"], title=r["title"],
+        description_text=r["description_text"] or "", starts_at=r["starts_at"], ends_at=r["ends_at"],
+        lat=r["lat"] if exact else None, lon=r["lon"] if exact else None, buurt_code=r["buurt_code"],
+        organizer=r["organizer"], url=r["url"],
+        urls_in_text=tuple(dict.fromkeys(_HREF.findall(r["description_html"] or ""))), priority=priority,
+    )
+
+
+class Reclusterer:
+    """One ``dedup.Deduplicator`` and the records it last saw, kept per process, so that a later
+    pass re-scores only the blocks of new or changed records (the result equals a full pass)."""
+
+    def __init__(self, settings):
+        from dedup import Deduplicator
+
+        self.deduplicator = Deduplicator(settings)
+        self.last: dict[str, object] | None = None
+
+    def cluster(self, records: list, previous: dict[str, str], overrides):
+        changed = None if self.last is None else {r.id for r in records if self.last.get(r.id) != r}
+        result = self.deduplicator.cluster(records, previous=previous, overrides=overrides, changed=changed)
+        self.last = {r.id: r for r in records}
+        return result
+
+
+def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
+              reclusterer: Reclusterer | None = None) -> dict:
+    """Cluster all active items, store cluster ids, bundled items and decisions. Returns counts.
+
+    Pass the same ``reclusterer`` on every call of a long-running process to make passes
+    incremental; without one, every pass scores all records.
+    """
+    from dedup import bundle
 
     t = ItemRow.__table__
     rows = [item_dict(r) for r in conn.execute(select(t).where(t.c.status == "active"))]
-    records = [
-        DedupRecord(
-            id=r["id"], source_id=r["source_id"], kind=r["kind"], title=r["title"],
-            description_text=r["description_text"] or "", starts_at=r["starts_at"], ends_at=r["ends_at"],
-            lat=r["lat"], lon=r["lon"], buurt_code=r["buurt_code"], organizer=r["organizer"], url=r["url"],
-            priority=priorities.get(r["source_id"], 50),
-        )
-        for r in rows
-    ]
+    records = [_dedup_record(r, priorities.get(r["source_id"], 50)) for r in rows]
     previous = {r["id"]: r["cluster_id"] for r in rows if r["cluster_id"]}
-    result = Deduplicator(dedup_settings).cluster(
-        records, previous=previous, overrides=load_overrides(conn), changed=changed
-    )
+    result = (reclusterer or Reclusterer(dedup_settings)).cluster(records, previous, load_overrides(conn))
     by_id = {r["id"]: r for r in rows}
     moved = [(i, c) for i, c in result.assignments.items() if by_id[i]["cluster_id"] != c]
     if moved:
