@@ -121,3 +121,41 @@ def test_every_command_has_help_and_is_documented():
     for name, cmd in _commands(app):
         assert (cmd.help or "").strip(), f"`tim {name}` has no help text"
         assert f"tim {name}" in docs, f"`tim {name}` is not documented in README.md or docs/"
+
+
+def test_dedup_split_and_merge_overrides_survive_a_recrawl(tmp_path, demo_web):
+    """Issue #5: `tim dedup split` / `tim dedup merge` are stored and honoured on every re-run."""
+    from sqlalchemy import select
+
+    from store.db import make_engine
+    from store.tables import ItemRow
+
+    cfg = _config(tmp_path, demo_web)
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    runner = CliRunner()
+    crawl = ["crawl", "trajekt-agenda", "uitagenda", "--db", db, "--config", str(cfg)]
+    assert runner.invoke(app, crawl).exit_code == 0
+    engine = make_engine(db)
+
+    def clusters():
+        with engine.connect() as conn:
+            return {r.id: r.cluster_id for r in conn.execute(select(ItemRow.id, ItemRow.cluster_id))}
+
+    before = clusters()
+    shared = {}
+    for item, cid in before.items():
+        shared.setdefault(cid, []).append(item)
+    a, b = next(members for members in shared.values() if len(members) == 2)
+    res = runner.invoke(app, ["dedup", "split", a, "--db", db, "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    assert clusters()[a] != clusters()[b]
+    assert runner.invoke(app, crawl).exit_code == 0
+    assert clusters()[a] != clusters()[b]  # kept apart on a re-run
+
+    lone = sorted(i for i, c in clusters().items() if i not in (a, b) and list(clusters().values()).count(c) == 1)
+    x, y = lone[0], lone[-1]
+    assert runner.invoke(app, ["dedup", "merge", x, y, "--db", db, "--config", str(cfg)]).exit_code == 0
+    assert runner.invoke(app, crawl).exit_code == 0
+    assert clusters()[x] == clusters()[y]
+    bad = runner.invoke(app, ["dedup", "split", "no-such-item", "--db", db, "--config", str(cfg)])
+    assert bad.exit_code == 2 and "no item with id" in bad.output
