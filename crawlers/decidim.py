@@ -19,6 +19,7 @@ from errors import SourceError
 from records import RawRecord
 
 from .base import Crawler
+from .paths import MAX_DEPTH, depth
 
 log = logging.getLogger(__name__)
 
@@ -102,12 +103,17 @@ class DecidimCrawler(Crawler):
                                headers={"Accept": "application/json"})
         try:
             body = resp.json()
+        except RecursionError as exc:
+            raise SourceError(self.source.id, f"{resp.url}: GraphQL answer nested too deeply") from exc
         except ValueError as exc:
             raise SourceError(self.source.id, f"{resp.url}: GraphQL answer is not JSON") from exc
+        if depth(body) > MAX_DEPTH:
+            raise SourceError(self.source.id, f"{resp.url}: GraphQL answer nested deeper than {MAX_DEPTH}")
         errors = body.get("errors") if isinstance(body, dict) else None
         data = body.get("data") if isinstance(body, dict) else None
         if errors:
-            messages = "; ".join(str(e.get("message", e)) for e in errors[:3])
+            errors = errors if isinstance(errors, list) else [errors]
+            messages = "; ".join(str(e.get("message", e) if isinstance(e, dict) else e) for e in errors[:3])
             if not data:
                 raise SourceError(self.source.id, f"{resp.url}: GraphQL errors: {messages}")
             log.warning("partial GraphQL answer source=%s: %s", self.source.id, messages)

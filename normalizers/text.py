@@ -151,11 +151,13 @@ def clean_text(value: Any, max_chars: int = 500) -> str:
         return ""
     text = remove_invisible(_cut(text, RAW_TEXT_MAX_CHARS))
     # Feeds double-escape ("&amp;lt;b&amp;gt;"): strip and unescape until no markup is left,
-    # at most three rounds; what remains after that is plain text and is escaped on output.
+    # at most three rounds; entities that remain after that are plain text (escaped on output),
+    # and a tag the last unescape made is cut out without decoding anything more.
     for _ in range(3):
         if not looks_like_html(text):
             break
         text = _strip_markup(text)
+    text = _without_tags(text)
     text = unicodedata.normalize("NFC", remove_invisible(text))
     text = _SPACE_RE.sub(" ", text).strip()
     return cap(text, max_chars)
@@ -184,6 +186,19 @@ def _crude_text(text: str) -> str:
             break
         text = stripped
     text = html.unescape(text)
+    return re.sub(r"<(?=[a-zA-Z!/?])", "", text)
+
+
+def _without_tags(text: str) -> str:
+    """``text`` with whatever still reads as a tag or comment cut out, decoding nothing (the last
+    step after the strip-and-unescape rounds, which may have unescaped a tag into being)."""
+    if not _TAG_RE.search(text):
+        return text
+    for _ in range(5):
+        stripped = _ANY_TAG_RE.sub(" ", text)
+        if stripped == text:
+            break
+        text = stripped
     return re.sub(r"<(?=[a-zA-Z!/?])", "", text)
 
 
@@ -293,11 +308,20 @@ def html_to_text(value: Any) -> str:
 
 
 def safe_html_to_text(safe_html: str) -> str:
-    """Plain text of HTML that ``sanitize_html`` already produced (no second sanitising)."""
+    """Plain text of HTML that ``sanitize_html`` already produced (no second sanitising); markup
+    that was escaped text in the HTML is stripped here, as ``clean_text`` strips it."""
     parser = _TextParser()
     parser.feed(safe_html)
     parser.close()
-    lines = [_SPACE_RE.sub(" ", line).strip() for line in "".join(parser.parts).split("\n")]
+    raw = "".join(parser.parts)
+    # Escaped markup ("&lt;script&gt;") is inert text in the HTML, but decoded it reads as a tag:
+    # a plain-text field holds none (as in clean_text), so strip it, at most three rounds.
+    for _ in range(3):
+        if not looks_like_html(raw):
+            break
+        raw = _strip_markup(raw)
+    raw = _without_tags(raw)
+    lines = [_SPACE_RE.sub(" ", line).strip() for line in raw.split("\n")]
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):
