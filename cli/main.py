@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Annotated
 
@@ -209,28 +208,8 @@ def demo(
                f"source records; database: {db}")
 
 
-def _mount_optional(module: str, name: str) -> None:
-    """Mount a sub-app (e.g. ``tim geo``) that lives in its own module."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return
-    app.add_typer(mod.app, name=name)
+from . import geo, ops, serve  # noqa: E402  (sub-commands in their own modules)
 
-
-def _register_optional(module: str) -> None:
-    """Let a command module (``cli.ops``, ``cli.serve``) add its commands to ``app``."""
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        return
-    mod.register(app)
-
-
-_mount_optional("cli.geo", "geo")
-_register_optional("cli.ops")
-_register_optional("cli.serve")
+app.add_typer(geo.app, name="geo")
+ops.register(app)
+serve.register(app)
