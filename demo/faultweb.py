@@ -131,6 +131,7 @@ FAULTS = (
     Fault("/jsonld/nested/", "jsonld", "a listing: one detail page with 100,000-deep JSON-LD, one good"),
     Fault("/decidim-nested/api", "decidim", "a GraphQL endpoint answering 100,000-deep JSON"),
     Fault("/json/dates.json", "json", "every broken date (BROKEN_DATES, BROKEN_DATE_VALUES) and ODD_DATES"),
+    Fault("/json/huge-fields.json", "json", "a record whose every field is megabytes long (and deep HTML)"),
     Fault("/json/records.json", "json", "good records with bad ones between them (BAD_RECORD_KEYS)"),
     Fault("/csv/formulas.json", "json", "records whose text fields start a spreadsheet formula (FORMULAS)"),
     Fault("/xss/feed.rss", "rss", "items whose every field carries an XSS payload"),
@@ -462,6 +463,11 @@ class FaultWeb(LocalWeb):
         formulas = [{"id": f"formule-{i}", "title": f, "organizer": f, "location_name": f, "description": f,
                      "url": f"https://www.maastricht.nl/f/{i}"} for i, f in enumerate(FORMULAS)]
         self.route("/csv/formulas.json", json.dumps({"items": formulas}), content_type=JSON_TYPE)
+        huge = {"id": "groot", "title": "Lang " * 400_000, "organizer": "<b>" * 200_000,
+                "description": "<div>" * 300_000 + "diep" + "</div>" * 300_000,
+                "address": "Brusselsestraat 38, 6211 PG Maastricht " * 20_000, "starts_at": "2031-03-12 " * 50_000}
+        self.route("/json/huge-fields.json", json.dumps({"items": [huge, {"id": "klein", "title": "Klein"}]}),
+                   content_type=JSON_TYPE)
 
     # -- XSS --------------------------------------------------------------------------------
     def xss_records(self) -> list[dict]:

@@ -86,3 +86,35 @@ def active_in(body: bytes) -> str | None:
     """The first active fragment in ``body`` (with context), or None."""
     m = ACTIVE.search(body)
     return None if m is None else repr(body[max(0, m.start() - 80):m.end() + 80])
+
+
+def atom_problems(body: bytes) -> list[str]:
+    """Problems in an Atom document: entry titles are text, ``type="html"`` content is audited."""
+    from defusedxml.ElementTree import fromstring
+
+    ns = "{http://www.w3.org/2005/Atom}"
+    out = []
+    for entry in fromstring(body).iter(f"{ns}entry"):
+        for el in entry:
+            tag, value = el.tag.removeprefix(ns), el.text or ""
+            if tag in ("content", "summary") and el.get("type") == "html":
+                out += [f"atom {tag}: {p}" for p in html_problems(value)]
+            elif tag == "link":
+                out += [f"atom link: {p}" for p in url_problems(el.get("href") or "")]
+            elif tag in ("title", "summary", "content"):
+                out += [f"atom {tag}: {p}" for p in text_problems(value)]
+    return out
+
+
+def ical_problems(body: bytes) -> list[str]:
+    """Problems in an iCalendar document: text properties hold no markup, URLs are http(s)."""
+    import icalendar
+
+    out = []
+    for ev in icalendar.Calendar.from_ical(body).walk("VEVENT"):
+        for name in ("SUMMARY", "DESCRIPTION", "LOCATION", "ORGANIZER", "CATEGORIES"):
+            if ev.get(name) is not None:
+                out += [f"ical {name}: {p}" for p in text_problems(str(ev.get(name)))]
+        if ev.get("URL") is not None:
+            out += [f"ical URL: {p}" for p in url_problems(str(ev.get("URL")))]
+    return out

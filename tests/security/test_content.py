@@ -88,3 +88,16 @@ def test_deeply_nested_jsonld_on_one_page_spares_its_sibling(fault_web, engine, 
 def test_deeply_nested_graphql_answer_fails_the_source_by_name(fault_web, engine, locator):
     report = run_one(engine, locator, source("gql", fault_web.url("/decidim-nested/api"), "decidim"))
     assert_failed_cleanly(engine, report, "gql", r"GraphQL answer nested too deeply")
+
+
+def test_megabyte_fields_are_capped_before_parsing(fault_web, engine, locator):
+    """Every field of one record is megabytes long (a title of 2 MB, 1.5 MB of nested <div>s):
+    the normaliser cuts before it parses (``normalizers.text``: ``RAW_TEXT_MAX_CHARS``,
+    ``DESCRIPTION_MAX_CHARS``; ``normalizers.dates.MAX_DATE_CHARS``), so it costs little."""
+    started = time.monotonic()
+    report = run_one(engine, locator, source("groot", fault_web.url("/json/huge-fields.json"), "json", items="items"))
+    assert (report.status, report.inserted, report.failed) == ("ok", 2, 0), report.errors
+    assert time.monotonic() - started < 5
+    big = next(i for i in items_of(engine, "groot") if i.source_key == "groot")
+    assert len(big.title) <= 300 and len(big.address or "") <= 500 and len(big.description_html) <= 100_000
+    assert big.organizer is None  # only markup: nothing left

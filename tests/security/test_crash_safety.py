@@ -4,7 +4,7 @@ inconsistent store, and a re-run always ends in exactly the state of an uninterr
 The demo sites (RSS, iCal, two JSON APIs, JSON-LD; ~100 records, a few seconds per crawl) are
 served by one LocalWeb in this process. Each trial copies an empty SQLite database, starts a child
 (``crashchild.run``: ``Pipeline.run``, forked from a warmed fork server), kills it with SIGKILL
-after a seeded random delay within the length of an uninterrupted crawl, checks the store
+after a seeded random delay of up to 1.1 times an uninterrupted crawl, checks the store
 (``storecheck.consistency``: integrity check, no item without its finished source run, counts,
 references), re-runs the crawl to the end and compares the raw export's content hash with that of
 one uninterrupted run. Trials run three at a time. ``TIM_CRASH_TRIALS`` changes their number.

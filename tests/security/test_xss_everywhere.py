@@ -20,7 +20,15 @@ from exports import export
 from store.tables import ClusterRow, ItemRow
 
 from .conftest import HOSTILE_SOURCES, xss_corpus
-from .inert import active_in, html_problems, text_problems, url_problems, walk_json
+from .inert import (
+    active_in,
+    atom_problems,
+    html_problems,
+    ical_problems,
+    text_problems,
+    url_problems,
+    walk_json,
+)
 
 TEXT_COLUMNS = ("title", "description_text", "organizer", "location_name", "address", "street", "city",
                 "geo_matched", "categories", "source_key")
@@ -108,14 +116,23 @@ def test_every_feed_and_the_map_data_are_inert(hostile_store, client):
     for code in codes:
         urls += [f"/buurten/{code}/items?limit=200", f"/buurten/{code}/feed.atom", f"/buurten/{code}/feed.json",
                  f"/buurten/{code}/items.geojson", f"/buurten/{code}/events.ics"]
+    checked = set()
     for url in urls:
         r = client.get(url)
         assert r.status_code == 200, (url, r.status_code)
         assert active_in(r.content) is None, (url, active_in(r.content))
-        if r.headers["content-type"].split(";")[0] in ("application/json", "application/geo+json",
-                                                         "application/feed+json"):
+        kind = r.headers["content-type"].split(";")[0]
+        if kind in ("application/json", "application/geo+json", "application/feed+json"):
             problems = walk_json(r.json())
-            assert problems == [], (url, problems[:10])
+        elif kind == "application/atom+xml":
+            problems = atom_problems(r.content)
+        elif kind == "text/calendar":
+            problems = ical_problems(r.content)
+        else:
+            problems = []
+        assert problems == [], (url, problems[:10])
+        checked.add(kind)
+    assert {"application/json", "application/atom+xml", "text/calendar"} <= checked, checked
 
 
 def test_the_map_page_runs_only_its_own_script(client):
