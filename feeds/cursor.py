@@ -47,10 +47,26 @@ def decode_cursor(token: str, sort: str) -> tuple:
     _, key, item_id = parts
     if not isinstance(item_id, str) or not _ID_RE.match(item_id):
         raise ValueError("malformed cursor")
-    ok_str = isinstance(key, str) and (_KEY_RE.match(key) or _ID_RE.match(key))
-    if isinstance(key, bool) or not (isinstance(key, int) or ok_str):
+    # the key's type must be the one its sort order compares with (the change number for
+    # -modified, a timestamp string for starts_at, the id for id): a key of another type or an
+    # integer out of the database's range would otherwise reach the query
+    if sort == "-modified":
+        ok = _is_seq(key)
+    elif sort == "starts_at":
+        ok = isinstance(key, str) and bool(_KEY_RE.match(key))
+    else:
+        ok = isinstance(key, str) and bool(_ID_RE.match(key))
+    if not ok:
         raise ValueError("malformed cursor")
     return key, item_id
+
+
+#: Change numbers are BIGINT-sized at most.
+MAX_SEQ = 2**62
+
+
+def _is_seq(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < MAX_SEQ
 
 
 def encode_after(seq: int, item_id: str) -> str:
@@ -61,7 +77,7 @@ def encode_after(seq: int, item_id: str) -> str:
 def decode_after(token: str) -> tuple[int, str]:
     """(seq, id) of an ``after`` token; ``ValueError`` when it is not one."""
     parts = _decode(token)
-    if len(parts) != 2 or not isinstance(parts[0], int) or isinstance(parts[0], bool) or parts[0] < 0:
+    if len(parts) != 2 or not _is_seq(parts[0]):
         raise ValueError("malformed change token")
     if not isinstance(parts[1], str) or not _ID_RE.match(parts[1]):
         raise ValueError("malformed change token")
