@@ -263,7 +263,6 @@ class FaultWeb(LocalWeb):
         self.huge_megabytes = huge_megabytes
         self.sent: Counter[str] = Counter()
         self.calls: Counter[str] = Counter()
-        self.base = self.url("").rstrip("/")
         self.route("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
         for register in (self._status, self._slow, self._bodies, self._redirects, self._encodings,
                          self._xml, self._ical, self._json, self._xss):
