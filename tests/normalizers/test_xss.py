@@ -8,12 +8,12 @@ import codecs
 import dataclasses
 import json
 import re
-from html.parser import HTMLParser
 
 import pytest
 
 from normalizers import clean_text, normalize, safe_http_url, sanitize_html
-from normalizers.text import ALLOWED_TAGS, LINK_REL
+
+from tests.security.inert import html_problems
 
 from .conftest import TESTDATA, FakeParts, make_raw, make_source
 
@@ -36,32 +36,13 @@ FORBIDDEN = (
 HANDLER_RE = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE | re.DOTALL)
 
 
-class _Audit(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.problems: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag not in ALLOWED_TAGS:
-            self.problems.append(f"tag {tag}")
-        for name, value in attrs:
-            if tag != "a" or name not in {"href", "title", "rel"}:
-                self.problems.append(f"attribute {tag}.{name}")
-            elif name == "rel" and value != LINK_REL:
-                self.problems.append(f"rel {value!r}")
-            elif name == "href" and not re.match(r"^(https?://[^\s/]|mailto:)", value or ""):
-                self.problems.append(f"href {value!r}")
-
-
 def assert_safe_html(html: str) -> None:
     lowered = html.lower()
     for needle in FORBIDDEN:
         assert needle not in lowered, f"{needle!r} survived in {html!r}"
     assert not HANDLER_RE.search(html), html
-    audit = _Audit()
-    audit.feed(html)
-    audit.close()
-    assert audit.problems == [], (audit.problems, html)
+    problems = html_problems(html)
+    assert problems == [], (problems, html)
 
 
 def test_corpus_is_loaded():
