@@ -98,28 +98,12 @@ def _start(f: Features) -> float:
 def title_matrix(rows: list, cols: list, cutoff: float) -> np.ndarray:
     """Title similarity of every row title with every column title, as ``Scorer.title`` computes
     it pair by pair: token_set_ratio (with and without places) and ratio of the space-free forms."""
-    matrix = process.cdist(
-        [t.text for t in rows],
-        [t.text for t in cols],
-        scorer=fuzz.token_set_ratio,
-        score_cutoff=cutoff,
-        dtype=np.float64,
-    )
-    compact = process.cdist(
-        [t.compact for t in rows],
-        [t.compact for t in cols],
-        scorer=fuzz.ratio,
-        score_cutoff=cutoff,
-        dtype=np.float64,
-    )
-    np.maximum(matrix, compact, out=matrix)
+    def cdist(attr: str, scorer) -> np.ndarray:
+        return process.cdist([getattr(t, attr) for t in rows], [getattr(t, attr) for t in cols],
+                             scorer=scorer, score_cutoff=cutoff, dtype=np.float64)
+
+    matrix = cdist("text", fuzz.token_set_ratio)
+    np.maximum(matrix, cdist("compact", fuzz.ratio), out=matrix)
     if any(t.full != t.text for t in cols) or any(t.full != t.text for t in rows):
-        full = process.cdist(
-            [t.full for t in rows],
-            [t.full for t in cols],
-            scorer=fuzz.token_set_ratio,
-            score_cutoff=cutoff,
-            dtype=np.float64,
-        )
-        np.maximum(matrix, full, out=matrix)
+        np.maximum(matrix, cdist("full", fuzz.token_set_ratio), out=matrix)
     return matrix

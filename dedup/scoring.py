@@ -60,6 +60,13 @@ def _r(value: float) -> float:
     return int(value * 10 + 0.5) / 10
 
 
+def _ramp(value: float, full: float, zero: float) -> float:
+    """1.0 up to ``full``, falling linearly to 0.0 at ``zero`` (callers reject values past it)."""
+    if value <= full:
+        return 1.0
+    return 1.0 - (value - full) / (zero - full)
+
+
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Equirectangular distance in metres (exact enough below a few kilometres)."""
     x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
@@ -141,12 +148,7 @@ class Scorer:
                 if gap > s.max_start_gap_minutes:
                     result.time = 0.0
                     return "start_time_differs"
-                if gap <= s.same_time_minutes:
-                    result.time = 1.0
-                else:
-                    result.time = 1.0 - (gap - s.same_time_minutes) / (
-                        s.max_start_gap_minutes - s.same_time_minutes
-                    )
+                result.time = _ramp(gap, s.same_time_minutes, s.max_start_gap_minutes)
         elif a.span is not None and b.span is not None:
             if a.span[0] <= b.span[1] and b.span[0] <= a.span[1]:
                 result.time = 1.0
@@ -165,12 +167,7 @@ class Scorer:
             if d > s.max_distance_m:
                 result.place = 0.0
                 return "too_far"
-            if d <= s.near_distance_m:
-                result.place = 1.0
-            else:
-                result.place = 1.0 - (d - s.near_distance_m) / (
-                    s.max_distance_m - s.near_distance_m
-                )
+            result.place = _ramp(d, s.near_distance_m, s.max_distance_m)
         elif ra.buurt_code and rb.buurt_code:
             result.place = 1.0 if ra.buurt_code == rb.buurt_code else 0.0
         return None
