@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from config import Config, Source
-from errors import QualityError, RecordError, SourceError, TimError
-from records import Item, RawRecord
+from tim.config import Config, Source
+from tim.errors import QualityError, RecordError, SourceError, TimError
+from tim.records import Item, RawRecord
 
 log = logging.getLogger("tim.pipeline")
 
@@ -87,7 +87,7 @@ class Pipeline:
     @property
     def locator(self):
         if self._locator is None:
-            from geo import Locator
+            from tim.geo import Locator
 
             self._locator = Locator.load(engine=self.engine, settings=self.config.geocoder)
         return self._locator
@@ -95,9 +95,9 @@ class Pipeline:
     # -- stages --------------------------------------------------------------------------
     def crawl(self, source: Source, *, validators=None, limit: int | None = None) -> CrawlOutcome:
         """Fetch, normalise and locate one source's records (no storing). Raises on source failure."""
-        from crawlers import REGISTRY
-        from crawlers.http import HttpClient
-        from normalizers import normalize
+        from tim.crawlers import REGISTRY
+        from tim.crawlers.http import HttpClient
+        from tim.normalizers import normalize
 
         http = HttpClient(self.config.http_for(source), source, validators)
         items: list[Item] = []
@@ -150,9 +150,9 @@ class Pipeline:
     # -- one source -----------------------------------------------------------------------
     def run_source(self, source: Source) -> SourceReport:
         """Crawl one source and store its items; never raises for a source's own failure."""
-        from store.items import apply_run
-        from store.runs import finish_run, recent_fetch_counts, sharp_drop, start_run, update_source_state
-        from store.validators import DbValidatorStore
+        from tim.store.items import apply_run
+        from tim.store.runs import finish_run, recent_fetch_counts, sharp_drop, start_run, update_source_state
+        from tim.store.validators import DbValidatorStore
 
         assert self.engine is not None
         started = time.monotonic()
@@ -231,7 +231,7 @@ class Pipeline:
 
     def dedup(self) -> dict:
         """Re-cluster all active items and rebuild the bundled items."""
-        from store.clusters import Reclusterer, recluster
+        from tim.store.clusters import Reclusterer, recluster
 
         priorities = {s.id: s.priority for s in self.config.sources}
         if self._reclusterer is None:
@@ -256,9 +256,9 @@ class Pipeline:
 
 def reassign(engine: Engine, locator) -> int:
     """Recompute every stored item's place and buurt with ``locator``; return how many changed."""
-    from store.clusters import item_dict
-    from store.items import item_to_row
-    from store.tables import ItemRow
+    from tim.store.clusters import item_dict
+    from tim.store.items import item_to_row
+    from tim.store.tables import ItemRow
 
     t = ItemRow.__table__
     changed = 0

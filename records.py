@@ -145,3 +145,12 @@ class Item:
             )
         }
         return RawRecord.hash_payload(payload)
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server told us about a URL's last body, for the next conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from errors import TimError
+from tim.errors import TimError
 
 DbOption = Annotated[
     str | None,
@@ -24,7 +24,7 @@ DEFAULT_CONFIG = Path("sources.toml")
 
 def load(config_path: Path):
     """Load the config or exit 2 with the error that names file, line, source and key."""
-    from config import load_config
+    from tim.config import load_config
 
     try:
         return load_config(config_path)
@@ -33,7 +33,7 @@ def load(config_path: Path):
 
 
 def engine_for(db: str | None):
-    from store.db import make_engine
+    from tim.store.db import make_engine
 
     try:
         return make_engine(db)

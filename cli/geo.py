@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from errors import TimError
+from tim.errors import TimError
 
 from .common import ConfigOption, DbOption, engine_for, fail
 
@@ -25,7 +25,7 @@ JSON_KEYS = ("buurt_code", "buurt_name", "wijk_code", "method", "confidence", "l
 
 def _settings(config: Path | None):
     """The ``[geocoder]`` settings of the config file when one is given or found, else defaults."""
-    from config import GeocoderSettings, load_config
+    from tim.config import GeocoderSettings, load_config
 
     if config is None or not Path(config).exists():
         return GeocoderSettings()
@@ -36,7 +36,7 @@ def _settings(config: Path | None):
 
 
 def _locator(db: str | None, config: Path | None, use_db: bool):
-    from geo import Locator
+    from tim.geo import Locator
 
     try:
         return Locator.load(engine=engine_for(db) if use_db else None, settings=_settings(config))
@@ -105,7 +105,7 @@ def import_buurten_cmd(
     db: DbOption = None,
 ) -> None:
     """Import official CBS buurt polygons (RD New or WGS84); only Maastricht (GM0935) is kept."""
-    from geo.imports import import_buurten
+    from tim.geo.imports import import_buurten
 
     try:
         report = import_buurten(engine_for(db), file, version, activate=activate)
@@ -122,7 +122,7 @@ def import_postcodes_cmd(
     db: DbOption = None,
 ) -> None:
     """Import CBS's postcode + huisnummer -> buurt table (only Maastricht rows are kept)."""
-    from geo.imports import import_postcodes
+    from tim.geo.imports import import_postcodes
 
     try:
         report = import_postcodes(engine_for(db), file, label)
@@ -139,7 +139,7 @@ def import_stats_cmd(
     db: DbOption = None,
 ) -> None:
     """Import CBS Kerncijfers (inhabitants, households, area) per buurt and wijk of Maastricht."""
-    from geo.imports import import_stats
+    from tim.geo.imports import import_stats
 
     try:
         report = import_stats(engine_for(db), file, label)
@@ -151,10 +151,10 @@ def import_stats_cmd(
 @app.command()
 def reassign(db: DbOption = None, config: ConfigOption = Path("sources.toml")) -> None:
     """Recompute every stored item's buurt with the current boundaries and postcode table."""
-    import pipeline
+    from tim import pipeline
 
     engine = engine_for(db)
-    from geo import Locator
+    from tim.geo import Locator
 
     try:
         locator = Locator.load(engine=engine, settings=_settings(config))

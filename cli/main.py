@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from errors import TimError
+from tim.errors import TimError
 
 from .common import DEFAULT_CONFIG, ConfigOption, DbOption, engine_for, fail, load, setup_logging
 from .tables import buurt_counts, console, run_summary
@@ -33,7 +33,7 @@ def crawl(
 
     Prints a summary per source; exits 1 if any source failed (the others are still stored).
     """
-    from pipeline import Pipeline
+    from tim.pipeline import Pipeline
 
     setup_logging(verbose)
     cfg = load(config)
@@ -67,8 +67,8 @@ def export_cmd(
     """
     from datetime import UTC, datetime
 
-    from exports import FORMATS, export
-    from feeds.asgi import load_config_or_default
+    from tim.exports import FORMATS, export
+    from tim.feeds.asgi import load_config_or_default
 
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", code=2)
@@ -115,8 +115,8 @@ def sources_test(
     """Dry run: fetch and normalise one source without storing; show items and missing fields."""
     from rich.table import Table
 
-    from errors import TimError
-    from pipeline import Pipeline
+    from tim.errors import TimError
+    from tim.pipeline import Pipeline
 
     setup_logging(verbose)
     cfg = load(config)
@@ -171,9 +171,9 @@ def dedup_merge(
 def _override(action: str, a: str, b: str | None, db, config) -> None:
     from sqlalchemy import select
 
-    from pipeline import Pipeline
-    from store.clusters import add_override
-    from store.tables import ItemRow
+    from tim.pipeline import Pipeline
+    from tim.store.clusters import add_override
+    from tim.store.tables import ItemRow
 
     cfg = load(config)
     engine = engine_for(db)
@@ -195,7 +195,7 @@ def demo(
     verbose: Verbose = False,
 ) -> None:
     """Serve the demo source sites on 127.0.0.1, crawl them into tim-demo.db, print the summary."""
-    from demo.run import run_demo
+    from tim.demo.run import run_demo
 
     setup_logging(verbose)
     try:

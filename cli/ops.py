@@ -45,10 +45,10 @@ def run(
     Each run happens in a child process with a hard deadline; failing sources back off; the job
     state is kept in the database, so a restart keeps the next-run times.
     """
-    from errors import TimError
-    from scheduler.logs import configure_logging
-    from scheduler.runner import run_service
-    from store.db import default_db_url
+    from tim.errors import TimError
+    from tim.scheduler.logs import configure_logging
+    from tim.scheduler.runner import run_service
+    from tim.store.db import default_db_url
 
     configure_logging(verbose)
     cfg = load(config)
@@ -66,7 +66,7 @@ def status(
     as_json: JsonFlag = False,
 ) -> None:
     """Show every configured source's state, last run, next run and failures, and items per buurt."""
-    from store.health import jsonable, status_report
+    from tim.store.health import jsonable, status_report
 
     cfg = load(config)
     report = status_report(engine_for(db), cfg)
@@ -106,7 +106,7 @@ def runs(
     as_json: JsonFlag = False,
 ) -> None:
     """List a source's run history, newest first: times, status, completeness, counts, error."""
-    from store.health import jsonable, run_history
+    from tim.store.health import jsonable, run_history
 
     cfg = load(config)
     if source_id not in {s.id for s in cfg.sources}:

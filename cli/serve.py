@@ -20,8 +20,8 @@ from .tables import console
 
 def _config(path: Path):
     """The config; a missing default ``sources.toml`` means default settings."""
-    from errors import TimError
-    from feeds.asgi import load_config_or_default
+    from tim.errors import TimError
+    from tim.feeds.asgi import load_config_or_default
 
     try:
         return load_config_or_default(path, required=path != DEFAULT_CONFIG)
@@ -45,14 +45,14 @@ def serve(
     n = workers or cfg.serve.workers
     typer.echo(f"serving http://{host}:{port}/ (map), /docs (API); {n} worker(s)", err=True)
     if n == 1:
-        from feeds.app import create_app
+        from tim.feeds.app import create_app
 
         uvicorn.run(create_app(engine, cfg), host=host, port=port, log_level="warning")
         return
     engine.dispose()
     os.environ["TIM_DB"] = str(engine.url.render_as_string(hide_password=False))
     os.environ["TIM_CONFIG"] = str(config)
-    uvicorn.run("feeds.asgi:app_from_env", factory=True, host=host, port=port, workers=n, log_level="warning")
+    uvicorn.run("tim.feeds.asgi:app_from_env", factory=True, host=host, port=port, workers=n, log_level="warning")
 
 
 def stats(
@@ -61,8 +61,8 @@ def stats(
 ) -> None:
     """Active items per buurt, wijk and kind, per 1,000 inhabitants where known, and the buurten
     without any item (the blind spots)."""
-    from feeds.areas import load_buurten, load_wijken
-    from store.stats import flat_rows, statistics
+    from tim.feeds.areas import load_buurten, load_wijken
+    from tim.store.stats import flat_rows, statistics
 
     engine = engine_for(db)
     buurten = load_buurten(engine)
@@ -73,7 +73,7 @@ def stats(
         return
     rows = flat_rows(data)
     if fmt == "csv":
-        from feeds.routes.api import stats_csv
+        from tim.feeds.routes.api import stats_csv
 
         sys.stdout.write(stats_csv(rows))
         return

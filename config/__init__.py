@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from errors import ConfigError
+from tim.errors import ConfigError
 
 from .base import ConfigModel
 from .dedup import DedupSettings

@@ -1,6 +1,6 @@
 """The configuration reference, generated from the models' field docstrings.
 
-``python -m config.reference > docs/config-reference.md`` rewrites the reference; a test fails
+``python -m tim.config.reference > docs/config-reference.md`` rewrites the reference; a test fails
 when the file in docs/ differs from what the models say.
 """
 
@@ -41,7 +41,7 @@ def markdown_reference() -> str:
     out = [
         "# sources.toml reference",
         "",
-        "Generated from the configuration models by `python -m config.reference`; do not edit by hand.",
+        "Generated from the configuration models by `python -m tim.config.reference`; do not edit by hand.",
         "Unknown keys are errors. Top-level tables: "
         + ", ".join(f"`{k}`" for k in Config.model_fields) + ".",
         "",

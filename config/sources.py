@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from records import ITEM_KINDS, RAW_FIELDS
+from tim.records import ITEM_KINDS, RAW_FIELDS
 
 from .base import ConfigModel
 from .http import HttpOverrides
@@ -14,6 +14,10 @@ from .schedule import Schedule, parse_duration, parse_schedule
 
 ItemKind = Literal["vacancy", "event", "participation", "network", "initiative", "news"]
 assert set(ItemKind.__args__) == set(ITEM_KINDS)  # type: ignore[attr-defined]
+
+SOURCE_KINDS: tuple[str, ...] = ("rss", "ical", "json", "jsonld", "html", "decidim")
+"""The crawler kinds a source may name. Configuration validates against this list without importing
+the crawlers; ``tim.crawlers`` checks at import that its ``REGISTRY`` has exactly these keys."""
 
 
 class Source(ConfigModel):
@@ -24,7 +28,7 @@ class Source(ConfigModel):
     name: str | None = None
     """Human name of the platform, shown in feeds as the item's source."""
     kind: str
-    """Crawler kind; one of the keys of ``crawlers.REGISTRY`` (rss, ical, json, jsonld, ...)."""
+    """Crawler kind: rss, ical, json, jsonld, html or decidim (``SOURCE_KINDS``)."""
     url: str | None = None
     """Start URL: the feed, calendar, API endpoint or listing page."""
     item_kind: ItemKind = "initiative"
@@ -113,10 +117,8 @@ class Source(ConfigModel):
     @field_validator("kind")
     @classmethod
     def _check_kind(cls, value: str) -> str:
-        from crawlers import REGISTRY
-
-        if value not in REGISTRY:
-            raise ValueError(f"unknown kind {value!r}; known kinds: {', '.join(sorted(REGISTRY))}")
+        if value not in SOURCE_KINDS:
+            raise ValueError(f"unknown kind {value!r}; known kinds: {', '.join(sorted(SOURCE_KINDS))}")
         return value
 
     @model_validator(mode="after")

@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from errors import RecordError
-from records import RawRecord
+from tim.errors import RecordError
+from tim.records import RawRecord
 
 if TYPE_CHECKING:
-    from config import Source
+    from tim.config import Source
 
     from .http import HttpClient
 

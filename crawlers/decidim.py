@@ -15,8 +15,8 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from errors import SourceError
-from records import RawRecord
+from tim.errors import SourceError
+from tim.records import RawRecord
 
 from .base import Crawler
 from .paths import MAX_DEPTH, depth

@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
-from errors import BlockedError, FetchError, RecordError, SourceError
-from records import RawRecord
+from tim.errors import BlockedError, FetchError, RecordError, SourceError
+from tim.records import RawRecord
 
 from .base import Crawler
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class HtmlCrawler(Crawler):
@@ -47,11 +44,9 @@ class HtmlCrawler(Crawler):
     def crawl(self) -> Iterator[RawRecord]:
         self.http.check_url(self.source.sitemap or self.source.url)  # fail fast, no subprocess
         spec = json.dumps(self.spec())
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
         with tempfile.TemporaryFile() as stderr:
-            proc = subprocess.Popen([sys.executable, "-m", "crawlers.scrapy_runner"], cwd=ROOT,
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env)
+            proc = subprocess.Popen([sys.executable, "-m", "tim.crawlers.scrapy_runner"],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
             done = None
             failure: dict | None = None
             try:

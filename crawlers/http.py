@@ -28,8 +28,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from config import HttpSettings, Source
-from errors import BlockedError, FetchError, SourceError
+from tim.config import HttpSettings, Source
+from tim.errors import BlockedError, FetchError, SourceError
+from tim.records import Validators
 
 from .decode import ACCEPT_ENCODING, UnsupportedEncoding, decoded
 from .guard import AddressRefused, Allowance, GuardedBackend, allowance, resolve_checked
@@ -40,15 +41,6 @@ log = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
-
-
-@dataclass(frozen=True, slots=True)
-class Validators:
-    """What a server told us about a URL's last body, for the next conditional GET."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-    body_hash: str | None = None
 
 
 class ValidatorStore(Protocol):

@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 import icalendar
 import recurring_ical_events
 
-from errors import RecordError, SourceError
-from records import RawRecord
+from tim.errors import RecordError, SourceError
+from tim.records import RawRecord
 
 from .base import Crawler
 from .recurrence import estimated_steps

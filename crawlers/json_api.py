@@ -15,8 +15,8 @@ from urllib.parse import urljoin
 
 from w3lib.url import add_or_replace_parameter
 
-from errors import RecordError, SourceError
-from records import RAW_FIELDS, RawRecord
+from tim.errors import RecordError, SourceError
+from tim.records import RAW_FIELDS, RawRecord
 
 from .base import Crawler
 from .paths import MAX_DEPTH, depth, get_path

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from errors import BlockedError, FetchError, RecordError
-from records import RawRecord
+from tim.errors import BlockedError, FetchError, RecordError
+from tim.records import RawRecord
 
 from .base import Crawler
 from .listing import links

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from errors import BlockedError, FetchError
+from tim.errors import BlockedError, FetchError
 
 if TYPE_CHECKING:
     from .http import HttpClient

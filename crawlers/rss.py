@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import feedparser
 
-from errors import SourceError
-from records import RawRecord
+from tim.errors import SourceError
+from tim.records import RawRecord
 
 from .base import Crawler
 from .safexml import UnsafeXml, check_xml

@@ -1,4 +1,4 @@
-"""``python -m crawlers.scrapy_runner``: one ``html`` source run in a fresh process.
+"""``python -m tim.crawlers.scrapy_runner``: one ``html`` source run in a fresh process.
 
 Reads a JSON spec on stdin (``source``, effective ``settings``, resolved ``headers``, the SSRF
 ``allowance``), runs ``TimSpider`` under ``CrawlerProcess`` (a fresh Twisted reactor every run)
@@ -21,7 +21,7 @@ def main() -> int:
 
     from scrapy.crawler import CrawlerProcess
 
-    from config import HttpSettings, Source
+    from tim.config import HttpSettings, Source
 
     from .scrapy_settings import scrapy_settings
     from .scrapy_spider import TimSpider

@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy.settings import default_settings
 
-from config import HttpSettings
+from tim.config import HttpSettings
 
 RETRY_CODES = [429] + list(range(500, 600))
 #: A fixed delay: never less than configured (the setting's name changed in Scrapy 2.14).
@@ -24,7 +24,7 @@ _NO_JITTER = ({"DOWNLOAD_DELAY_JITTER": 0} if hasattr(default_settings, "DOWNLOA
 def scrapy_settings(s: HttpSettings, headers: dict[str, str],
                     allowance: list[tuple[str, int]]) -> dict[str, Any]:
     """Scrapy settings for one source run under the policy ``s``."""
-    mw = "crawlers.scrapy_middlewares"
+    mw = "tim.crawlers.scrapy_middlewares"
     return {
         "USER_AGENT": s.user_agent,
         "ROBOTSTXT_OBEY": s.obey_robots,

@@ -16,8 +16,8 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from config import Source
-from records import RawRecord
+from tim.config import Source
+from tim.records import RawRecord
 
 from .listing import links
 from .schemaorg import entities, entity_fields

@@ -15,10 +15,10 @@ from urllib.parse import urljoin
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from errors import SourceError
+from tim.errors import SourceError
 
 if TYPE_CHECKING:
-    from config import Source
+    from tim.config import Source
 
     from .http import HttpClient
 

@@ -6,7 +6,7 @@ see ``docs/dedup.md`` for the reasoning and ``config.dedup.DedupSettings`` for e
 
 Public API::
 
-    from dedup import DedupRecord, Deduplicator, ClusterResult, Decision, bundle
+    from tim.dedup import DedupRecord, Deduplicator, ClusterResult, Decision, bundle
 
     rec = DedupRecord(id, source_id, kind, title, description_text="", starts_at=None,
                       ends_at=None, lat=None, lon=None, buurt_code=None, organizer=None, url=None,

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from itertools import combinations
 
-from config.dedup import DedupSettings
+from tim.config.dedup import DedupSettings
 
 from .features import Features
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from config.dedup import DedupSettings
+from tim.config.dedup import DedupSettings
 
 from .features import Features
 from .scoring import Scorer

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from config.dedup import DedupSettings
+from tim.config.dedup import DedupSettings
 
 from .clustering import Clustering, Overrides
 from .model import Decision

@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from config.dedup import DedupSettings
+from tim.config.dedup import DedupSettings
 
 from .blocking import BlockIndex
 from .candidates import candidate_pairs

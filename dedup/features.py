@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from config.dedup import DedupSettings
+from tim.config.dedup import DedupSettings
 
 from .model import DedupRecord
 from .text import Title, buurt_mask, canonical_url, normalize_text, normalize_title, urls_in

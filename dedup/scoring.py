@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from config.dedup import DedupSettings
+from tim.config.dedup import DedupSettings
 
 from .features import M_PER_DEG_LAT, FeatureMaker, Features
 from .text import normalize_organizer

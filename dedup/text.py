@@ -97,7 +97,7 @@ def _read_sections(path: Path) -> dict[str, list[str]]:
 
 def _buurt_names() -> list[tuple[str, str]]:
     """(normalised name, buurt code) from the project's buurt names file (aliases included)."""
-    from normalizers.address import data_dir
+    from tim.normalizers.address import data_dir
 
     path = data_dir() / BUURT_NAMES_FILE
     with path.open(encoding="utf-8", newline="") as fh:

@@ -1,8 +1,8 @@
-"""``python -m demo``: serve the demo source sites in the foreground and print the base URL.
+"""``python -m tim.demo``: serve the demo source sites in the foreground and print the base URL.
 
 Useful to try ``tim sources test`` against them::
 
-    python -m demo --port 8765 --write-config demo-sources.toml
+    python -m tim.demo --port 8765 --write-config demo-sources.toml
     TIM_CONFIG=demo-sources.toml tim sources test uitagenda
 """
 
@@ -14,11 +14,11 @@ import time
 from datetime import date
 from pathlib import Path
 
-from demo.sites import build_demo_web, demo_config_text
+from tim.demo.sites import build_demo_web, demo_config_text
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tim.demo", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)"
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from graphql import build_schema, graphql_sync
 
-from demo.web import LocalWeb, Request, Response
+from tim.demo.web import LocalWeb, Request, Response
 
 SDL = """
 scalar Date

@@ -25,8 +25,8 @@ from html import escape as esc
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
-from demo.ical_site import fold, ical_escape
-from demo.web import LocalWeb, Request, Response
+from tim.demo.ical_site import fold, ical_escape
+from tim.demo.web import LocalWeb, Request, Response
 
 RSS_TYPE = "application/rss+xml; charset=utf-8"
 JSON_TYPE = "application/json"
@@ -531,7 +531,7 @@ class FaultWeb(LocalWeb):
         return "\r\n".join(fold(line) for line in lines) + "\r\n"
 
 
-def main() -> None:  # pragma: no cover - manual poking: python -m demo.faultweb
+def main() -> None:  # pragma: no cover - manual poking: python -m tim.demo.faultweb
     with FaultWeb() as web:
         print(f"fault web on {web.url('/')} (SSRF target {web.target.url('/')}); Ctrl-C stops it")
         for f in FAULTS:

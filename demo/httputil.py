@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 
-from demo.web import Request, Response
+from tim.demo.web import Request, Response
 
 
 def http_date(dt: datetime) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
-from demo.catalog import TZ, Catalog, Entry
-from demo.httputil import conditional
-from demo.pages import dutch_when, esc, layout
-from demo.web import LocalWeb
+from tim.demo.catalog import TZ, Catalog, Entry
+from tim.demo.httputil import conditional
+from tim.demo.pages import dutch_when, esc, layout
+from tim.demo.web import LocalWeb
 
 ICS_PATH = "/agenda/agenda.ics"
 SITE = "Buurtagenda Maastricht"

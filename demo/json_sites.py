@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from demo.catalog import Catalog, Entry
-from demo.httputil import conditional
-from demo.pages import dutch_date, esc, layout
-from demo.web import LocalWeb, Request, Response
+from tim.demo.catalog import Catalog, Entry
+from tim.demo.httputil import conditional
+from tim.demo.pages import dutch_date, esc, layout
+from tim.demo.web import LocalWeb, Request, Response
 
 API_PATH = "/api/vacatures"
 NETWORKS_PATH = "/buurtnetwerken/netwerken.json"

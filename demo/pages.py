@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date, datetime
 
-from demo.catalog import TZ
+from tim.demo.catalog import TZ
 
 DAGEN = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 MAANDEN = (

@@ -9,10 +9,10 @@ from __future__ import annotations
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
 
-from demo.catalog import Catalog, Entry
-from demo.httputil import conditional
-from demo.pages import dutch_date, esc, layout
-from demo.web import LocalWeb
+from tim.demo.catalog import Catalog, Entry
+from tim.demo.httputil import conditional
+from tim.demo.pages import dutch_date, esc, layout
+from tim.demo.web import LocalWeb
 
 FEED_PATH = "/gemeente/nieuws.rss"
 SITE = "Gemeente Maastricht"

@@ -29,11 +29,11 @@ def run_demo(db_url: str, *, port: int = DEMO_PORT, keep_serving: bool = False) 
     The sites listen on a fixed port by default, so item URLs (and the ids of sources that key
     their records by URL) are the same on every demo run and a re-run is idempotent.
     """
-    from config import load_config
-    from pipeline import Pipeline
-    from store.db import make_engine
-    from store.queries import buurt_counts
-    from store.tables import ClusterRow, ItemRow
+    from tim.config import load_config
+    from tim.pipeline import Pipeline
+    from tim.store.db import make_engine
+    from tim.store.queries import buurt_counts
+    from tim.store.tables import ClusterRow, ItemRow
 
     from .sites import build_demo_web, demo_config_text
 

@@ -24,10 +24,10 @@ import importlib
 import importlib.util
 from datetime import date
 
-from demo import ical_site, json_sites, rss_site, uitagenda_site, vacaturebank_site
-from demo.catalog import SOURCE_IDS, load_catalog
-from demo.pages import esc, layout
-from demo.web import LocalWeb
+from tim.demo import ical_site, json_sites, rss_site, uitagenda_site, vacaturebank_site
+from tim.demo.catalog import SOURCE_IDS, load_catalog
+from tim.demo.pages import esc, layout
+from tim.demo.web import LocalWeb
 
 #: the four kinds the first crawler set has; html/decidim sources need their crawler kinds
 BASE_KINDS = frozenset({"rss", "ical", "json", "jsonld"})
@@ -37,9 +37,9 @@ DECIDIM_PREFIX = "/decidim"
 
 def decidim_module():
     """``demo.decidim`` when it exists (written separately), else None."""
-    if importlib.util.find_spec("demo.decidim") is None:
+    if importlib.util.find_spec("tim.demo.decidim") is None:
         return None
-    return importlib.import_module("demo.decidim")
+    return importlib.import_module("tim.demo.decidim")
 
 
 def robots_txt(base: str) -> str:
@@ -97,7 +97,7 @@ def build_demo_web(host: str = "127.0.0.1", port: int = 0, today: date | None = 
 def available_kinds() -> frozenset[str]:
     """Crawler kinds in ``crawlers.REGISTRY`` (imported lazily; the base four if it fails)."""
     try:
-        from crawlers import REGISTRY
+        from tim.crawlers import REGISTRY
     except ImportError:
         return BASE_KINDS
     return frozenset(REGISTRY)

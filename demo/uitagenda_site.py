@@ -13,9 +13,9 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from demo.catalog import Catalog, Entry
-from demo.pages import dutch_when, esc, layout
-from demo.web import LocalWeb
+from tim.demo.catalog import Catalog, Entry
+from tim.demo.pages import dutch_when, esc, layout
+from tim.demo.web import LocalWeb
 
 PER_PAGE = 8
 SITE = "Uit in Maastricht"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from demo.catalog import Catalog, Entry, slugify
-from demo.pages import dutch_date, esc, layout
-from demo.web import LocalWeb, Request, Response
+from tim.demo.catalog import Catalog, Entry, slugify
+from tim.demo.pages import dutch_date, esc, layout
+from tim.demo.web import LocalWeb, Request, Response
 
 HOME = "/vrijwilligersbank/"
 SITEMAP_PATH = "/vrijwilligersbank/sitemap.xml"

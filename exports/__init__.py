@@ -42,7 +42,7 @@ def safe_path(directory: Path, name: str, suffix: str) -> Path:
 
 def _source_ids(engine: Engine, raw: bool, filters: dict) -> set[str]:
     """Source ids present in what an export writes (for attribution)."""
-    from store.tables import ItemRow
+    from tim.store.tables import ItemRow
 
     t = ItemRow.__table__
     q = select(t.c.source_id).distinct()

@@ -1,6 +1,6 @@
 """The rows an export writes: one per source record (``raw``) or one per bundled item.
 
-Values are made inert on the way out (``feeds.safety``): text columns hold plain text, URL
+Values are made inert on the way out (``exports.safety``): text columns hold plain text, URL
 columns only http/https URLs. ``since`` means *changed since*: a bundled item's ``modified_at``,
 a record's content (``updated_at``) or status (``status_changed_at``).
 """
@@ -15,9 +15,9 @@ from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
-from feeds.safety import plain_text, safe_url
-from store.db import from_db, to_db
-from store.tables import ClusterRow, ItemRow
+from .safety import plain_text, safe_url
+from tim.store.db import from_db, to_db
+from tim.store.tables import ClusterRow, ItemRow
 
 from .columns import BUNDLED, RAW, TEXT_COLUMNS, URL_COLUMNS
 

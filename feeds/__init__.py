@@ -4,7 +4,7 @@ the RPDE-style ``/changes`` feed, statistics and the map page. ``feeds.app.creat
 
 
 def create_app(engine, config=None):
-    """See :func:`feeds.app.create_app` (imported lazily: exports use ``feeds.safety`` without FastAPI)."""
+    """See :func:`feeds.app.create_app` (imported lazily, so that importing ``tim.feeds`` needs no FastAPI)."""
     from .app import create_app as _create
 
     return _create(engine, config)

@@ -57,7 +57,7 @@ class SecurityHeaders:
 
 def create_app(engine: Engine, config=None) -> FastAPI:
     """The FastAPI app serving the store behind ``engine`` (read-only)."""
-    from config import Config
+    from tim.config import Config
 
     config = config or Config()
     app = FastAPI(title=config.serve.title, description=DESCRIPTION, version="1.0",
@@ -95,9 +95,9 @@ def create_app(engine: Engine, config=None) -> FastAPI:
 def _include_status(app: FastAPI) -> None:
     """Include ``feeds.status.router`` (the scheduler's /status and /metrics) when it exists."""
     try:
-        module = importlib.import_module("feeds.status")
+        module = importlib.import_module("tim.feeds.status")
     except ModuleNotFoundError as exc:
-        if exc.name != "feeds.status":
+        if exc.name != "tim.feeds.status":
             raise
         return
     app.include_router(module.router)

@@ -59,7 +59,7 @@ def _geojson(geom) -> dict | None:
 def _from_geo(engine) -> list:
     """The buurt objects of ``geo``: the locator's boundary set, else the bundled polygons."""
     try:
-        from geo import Locator  # type: ignore[attr-defined]
+        from tim.geo import Locator  # type: ignore[attr-defined]
     except ImportError:
         Locator = None
     if Locator is not None:
@@ -67,7 +67,7 @@ def _from_geo(engine) -> list:
             return list(Locator.load(engine=engine).buurten())
         except Exception as exc:  # noqa: BLE001  (fall back to the bundled polygons, and say so)
             log.warning("geo.Locator could not load its buurten (%s); using the bundled polygons", exc)
-    from geo.data import bundled_boundaries
+    from tim.geo.data import bundled_boundaries
 
     return list(bundled_boundaries().buurten)
 
@@ -85,7 +85,7 @@ def load_buurten(engine=None) -> list[Buurt]:
 @lru_cache(maxsize=1)
 def wijk_inhabitants_file() -> dict[str, tuple[str | None, int | None]]:
     """wijk code -> (name, CBS 2024 inhabitants) from the bundled wijken file."""
-    from normalizers.address import data_dir
+    from tim.normalizers.address import data_dir
 
     path = data_dir() / WIJKEN_FILE
     try:

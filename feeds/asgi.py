@@ -12,7 +12,7 @@ from pathlib import Path
 
 def load_config_or_default(path: str | os.PathLike[str] | None, *, required: bool = False):
     """The config at ``path``; the defaults when the file is absent and not ``required``."""
-    from config import Config, load_config
+    from tim.config import Config, load_config
 
     p = Path(path) if path else Path(os.environ.get("TIM_CONFIG", "sources.toml"))
     if not p.exists() and not required:
@@ -21,7 +21,7 @@ def load_config_or_default(path: str | os.PathLike[str] | None, *, required: boo
 
 
 def app_from_env():
-    from store.db import make_engine
+    from tim.store.db import make_engine
 
     from .app import create_app
 

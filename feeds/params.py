@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from fastapi import HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 
-from records import ITEM_KINDS
+from tim.records import ITEM_KINDS
 
 from .cursor import decode_cursor
 from .query import SORTS, ItemFilter

@@ -15,10 +15,10 @@ from sqlalchemy import and_, cast, func, literal, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
-from store.db import from_db
-from store.tables import ClusterRow
+from tim.store.db import from_db
+from tim.store.tables import ClusterRow
 
-from .safety import clean_value
+from tim.exports.safety import clean_value
 
 C = ClusterRow.__table__
 SORTS = ("-modified", "starts_at", "id")
@@ -153,7 +153,7 @@ def present(row, source_names: dict[str, str] | None = None) -> dict:
 
 def counts_by_buurt_kind(conn: Connection) -> dict[tuple[str | None, str], int]:
     """(buurt_code, kind) -> active bundled items."""
-    from store.stats import active_counts
+    from tim.store.stats import active_counts
 
     return active_counts(conn)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from store.health import PROMETHEUS_CONTENT_TYPE, jsonable, prometheus_text, status_report
+from tim.store.health import PROMETHEUS_CONTENT_TYPE, jsonable, prometheus_text, status_report
 
 router = APIRouter(tags=["status"])
 

@@ -19,7 +19,7 @@ import shapely
 from pyproj import CRS, Transformer
 from shapely.geometry.base import BaseGeometry
 
-from errors import GeoError
+from tim.errors import GeoError
 
 log = logging.getLogger(__name__)
 

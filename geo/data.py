@@ -9,8 +9,8 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from errors import GeoError
-from normalizers.address import data_dir
+from tim.errors import GeoError
+from tim.normalizers.address import data_dir
 
 BUURTEN_FILE = "maastricht_buurten_cbs2024.geojson"
 BUNDLED_VERSION = "cbs2024-generalised"

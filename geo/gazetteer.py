@@ -17,7 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from normalizers.address import (
+from tim.normalizers.address import (
     fold,
     normalise_postcode,
     parse_address,

@@ -20,14 +20,14 @@ from sqlalchemy import delete, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from errors import GeoError
-from store.db import utcnow
-from store.geo_tables import (
+from tim.errors import GeoError
+from tim.geo.tables import (
     GeoAddressBuurtRow,
     GeoBoundaryRow,
     GeoBoundarySetRow,
     GeoRegionStatsRow,
     ensure_geo_tables,
+    utcnow,
 )
 
 from . import data

@@ -18,7 +18,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from normalizers.address import (
+from tim.normalizers.address import (
     AddressParts,
     find_address_in_text,
     maastricht_pc4,
@@ -26,7 +26,7 @@ from normalizers.address import (
     parse_address,
     place_in_area,
 )
-from records import GeoResult, Item
+from tim.records import GeoResult, Item
 
 from . import data
 from .boundaries import BoundarySet, Buurt
@@ -36,7 +36,7 @@ from .gazetteer import Gazetteer, Point
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from config.geocoder import GeocoderSettings
+    from tim.config.geocoder import GeocoderSettings
 
     from .online import OnlineGeocoder
 
@@ -78,7 +78,7 @@ class Locator:
     def load(cls, engine: Engine | None = None, settings: GeocoderSettings | None = None) -> Locator:
         """The bundled data; with ``engine``, the active imported boundaries, the CBS address table
         and the online fallback's cache come from that database. Cached: a second load is cheap."""
-        from config.geocoder import GeocoderSettings
+        from tim.config.geocoder import GeocoderSettings
 
         settings = settings or GeocoderSettings()
         tolerance = settings.border_tolerance_m

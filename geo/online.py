@@ -24,11 +24,10 @@ from geopy.location import Location
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from config.geocoder import GeocoderSettings
-from errors import GeoError
-from normalizers.address import AddressParts, fold
-from store.db import utcnow
-from store.geo_tables import GeocodeCacheRow, ensure_geo_tables
+from tim.config.geocoder import GeocoderSettings
+from tim.errors import GeoError
+from tim.normalizers.address import AddressParts, fold
+from tim.geo.tables import GeocodeCacheRow, ensure_geo_tables, utcnow
 
 from .boundaries import BoundarySet
 from .evidence import CONFIDENCE, Evidence

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from normalizers.address import fold
+from tim.normalizers.address import fold
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _ARTICLES = frozenset({"de", "het", "t", "den"})

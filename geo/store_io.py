@@ -9,8 +9,8 @@ import shapely
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from errors import GeoError
-from store.geo_tables import (
+from tim.errors import GeoError
+from tim.geo.tables import (
     GeoAddressBuurtRow,
     GeoBoundaryRow,
     GeoBoundarySetRow,

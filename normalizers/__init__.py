@@ -1,6 +1,6 @@
 """Normalisers: pure functions from a crawler's ``RawRecord`` to the one canonical ``Item``.
 
-    from normalizers import normalize
+    from tim.normalizers import normalize
     item = normalize(raw, source)      # raises errors.RecordError naming source, key, raw hash
 
 One module per concern: ``text`` (plain text, sanitised HTML, caps), ``urls`` (safe and

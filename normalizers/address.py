@@ -583,6 +583,6 @@ def _read_csv(name: str) -> list[dict[str, str]]:
         with path.open(encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
     except OSError as exc:
-        from errors import GeoError
+        from tim.errors import GeoError
 
         raise GeoError(f"cannot read address lookup table {path}: {exc}") from exc

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from errors import DataError
-from records import ITEM_KINDS
+from tim.errors import DataError
+from tim.records import ITEM_KINDS
 
 from .text import as_text, clean_text
 from .vocab import data_dir, load_table

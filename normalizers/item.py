@@ -24,8 +24,8 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from errors import RecordError, TimError
-from records import Item, RawRecord
+from tim.errors import RecordError, TimError
+from tim.records import Item, RawRecord
 
 from .categories import map_categories, map_kind
 from .dates import (

@@ -12,7 +12,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from errors import DataError
+from tim.errors import DataError
 
 
 def data_dir() -> Path:

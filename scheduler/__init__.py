@@ -4,7 +4,7 @@
 - ``service``    the BackgroundScheduler: persistent job store, worker pool, event log lines,
                  start / sync / graceful stop
 - ``jobs``       the module-level job function the job store refers to by name
-- ``isolation``  one source run in a child process (``python -m scheduler.worker``) with a hard
+- ``isolation``  one source run in a child process (``python -m tim.scheduler.worker``) with a hard
                  deadline; ``recording`` stores what became of a killed or crashed child
 - ``worker``     the child's entry point
 - ``dedup``      re-clustering after runs, at most one at a time

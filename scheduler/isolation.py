@@ -1,6 +1,6 @@
 """One source run in its own process group, with a hard deadline.
 
-The child is ``python -m scheduler.worker`` started in a new session, so a kill reaches its own
+The child is ``python -m tim.scheduler.worker`` started in a new session, so a kill reaches its own
 children too (Scrapy's crawler process). Its stdout and stderr are relayed line by line to the
 service's stderr, and the last lines are kept to explain a crash. A child over its deadline, or
 still running when a stopping service's grace period ends, gets SIGTERM and, if it lingers,
@@ -18,9 +18,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 KILL_WAIT_S = 5.0
 """Seconds between SIGTERM and SIGKILL of a child being stopped."""
 POLL_S = 0.2
@@ -63,7 +61,7 @@ class ChildResult:
 
 
 def worker_argv(source_id: str, config_path: str, db_url: str) -> list[str]:
-    return [sys.executable, "-m", "scheduler.worker", source_id, "--db", db_url, "--config", config_path]
+    return [sys.executable, "-m", "tim.scheduler.worker", source_id, "--db", db_url, "--config", config_path]
 
 
 def run_child(argv: list[str], *, deadline: float, should_stop: Callable[[], bool] = lambda: False,
@@ -71,7 +69,6 @@ def run_child(argv: list[str], *, deadline: float, should_stop: Callable[[], boo
     """Run ``argv`` in a new process group; kill the group after ``deadline`` seconds, or as soon as
     ``should_stop()`` turns true. Returns when the child (and its relay) has ended."""
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     env.setdefault("PYTHONUNBUFFERED", "1")
     started = time.monotonic()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

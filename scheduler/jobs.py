@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from config import SchedulerSettings
-from store.db import from_db, utcnow
-from store.tables import SourceStateRow
+from tim.config import SchedulerSettings
+from tim.store.db import from_db, utcnow
+from tim.store.tables import SourceStateRow
 
 from .dedup import DedupCoordinator
 from .isolation import run_child, worker_argv
@@ -29,7 +29,7 @@ from .recording import last_run_id, record_child
 
 log = logging.getLogger("tim.scheduler")
 
-JOB_FUNC = "scheduler.jobs:run_source_job"
+JOB_FUNC = "tim.scheduler.jobs:run_source_job"
 JOB_PREFIX = "source:"
 
 
@@ -72,8 +72,8 @@ def set_context(ctx: RunContext | None) -> None:
 
 def _standalone(config_path: str, db_url: str) -> RunContext:
     """A context for a job executed outside ``tim run`` (no shared dedup thread)."""
-    from config import load_config
-    from store.db import make_engine
+    from tim.config import load_config
+    from tim.store.db import make_engine
 
     return RunContext(engine=make_engine(db_url), settings=load_config(config_path).scheduler)
 
@@ -134,7 +134,7 @@ def _backoff_until(engine: Engine, source_id: str):
 
 
 def _dedup_now(config_path: str, engine: Engine) -> None:
-    from config import load_config
-    from pipeline import Pipeline
+    from tim.config import load_config
+    from tim.pipeline import Pipeline
 
     Pipeline(load_config(config_path), engine).dedup()

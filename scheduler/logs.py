@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from pipeline import logfmt
+from tim.pipeline import logfmt
 
 __all__ = ["FORMAT", "configure_logging", "logfmt"]
 

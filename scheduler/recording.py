@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from store.runs import finish_run, start_run, update_source_state
-from store.tables import RunRow
+from tim.store.runs import finish_run, start_run, update_source_state
+from tim.store.tables import RunRow
 
 from .isolation import ChildResult
 

@@ -17,12 +17,12 @@ def build_app(engine, config):
     otherwise a bare FastAPI app with the status router alone."""
     from fastapi import FastAPI
 
-    from feeds.status import router
+    from tim.feeds.status import router
 
     try:
-        module = importlib.import_module("feeds.app")
+        module = importlib.import_module("tim.feeds.app")
     except ModuleNotFoundError as exc:
-        if exc.name not in ("feeds.app", "feeds"):
+        if exc.name not in ("tim.feeds.app", "tim.feeds"):
             raise
         log.warning(logfmt("serve_status_only", reason="feeds.app not installed"))
         app = FastAPI(title="Thuis in Maastricht: status")

@@ -31,11 +31,11 @@ from apscheduler.schedulers.base import STATE_STOPPED
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
-from config import Config
-from errors import ConfigError
-from store.db import from_db
-from store.health import JOBS_TABLE
-from store.tables import RunRow
+from tim.config import Config
+from tim.errors import ConfigError
+from tim.store.db import from_db
+from tim.store.health import JOBS_TABLE
+from tim.store.tables import RunRow
 
 from .dedup import DedupCoordinator
 from .jobs import JOB_FUNC, JOB_PREFIX, RunContext, job_id, set_context
@@ -73,7 +73,7 @@ class Service:
     """The scheduler of every enabled source; ``start()``, then ``stop()``."""
 
     def __init__(self, config: Config, config_path: str | Path, db_url: str, *, engine: Engine | None = None):
-        from store.db import make_engine
+        from tim.store.db import make_engine
 
         unknown = sorted(set(config.scheduler.deadlines) - {s.id for s in config.sources})
         if unknown:
@@ -107,7 +107,7 @@ class Service:
     def start(self, *, paused: bool = False) -> list[JobPlan]:
         """Open the job store, bring the jobs in line with the config, and start scheduling
         (unless ``paused``). Stored jobs whose schedule did not change keep their next run."""
-        from pipeline import Pipeline
+        from tim.pipeline import Pipeline
 
         # one Pipeline for the service's life: its de-duplicator keeps state, so passes are incremental
         self.context.dedup = DedupCoordinator(Pipeline(self.config, self.engine).dedup)

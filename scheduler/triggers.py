@@ -19,8 +19,8 @@ from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from config.schedule import Schedule
-from config.scheduler import cron_trigger_fields
+from tim.config.schedule import Schedule
+from tim.config.scheduler import cron_trigger_fields
 
 TZ = ZoneInfo("Europe/Amsterdam")
 

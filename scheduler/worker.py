@@ -1,4 +1,4 @@
-"""The child process of one source run: ``python -m scheduler.worker SOURCE_ID --db URL --config PATH``.
+"""The child process of one source run: ``python -m tim.scheduler.worker SOURCE_ID --db URL --config PATH``.
 
 It runs ``Pipeline.run_source`` once. The run records itself (``running`` -> ok / suspect /
 not_modified / failed) in one transaction; the exit code tells the service whether it got that
@@ -22,7 +22,7 @@ EXIT_SETUP = 2
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scheduler.worker", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m tim.scheduler.worker", description=__doc__.splitlines()[0])
     parser.add_argument("source_id")
     parser.add_argument("--db", required=True, help="Database URL.")
     parser.add_argument("--config", required=True, help="Path to sources.toml.")
@@ -30,10 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     configure_logging(args.verbose)
 
-    from config import load_config
-    from errors import TimError
-    from pipeline import Pipeline
-    from store.db import make_engine
+    from tim.config import load_config
+    from tim.errors import TimError
+    from tim.pipeline import Pipeline
+    from tim.store.db import make_engine
 
     try:
         config = load_config(args.config)

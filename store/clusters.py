@@ -77,7 +77,7 @@ _HREF = re.compile(r"""href=["']([^"']+)["']""", re.IGNORECASE)
 
 
 def _dedup_record(r: dict, priority: int):
-    from dedup import DedupRecord
+    from tim.dedup import DedupRecord
 
     exact = (r["geo_method"] or "").startswith(POINT_METHODS)
     return DedupRecord(
@@ -94,7 +94,7 @@ class Reclusterer:
     pass re-scores only the blocks of new or changed records (the result equals a full pass)."""
 
     def __init__(self, settings):
-        from dedup import Deduplicator
+        from tim.dedup import Deduplicator
 
         self.deduplicator = Deduplicator(settings)
         self.last: dict[str, object] | None = None
@@ -113,7 +113,7 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
     Pass the same ``reclusterer`` on every call of a long-running process to make passes
     incremental; without one, every pass scores all records.
     """
-    from dedup import bundle
+    from tim.dedup import bundle
 
     t = ItemRow.__table__
     rows = [item_dict(r) for r in conn.execute(select(t).where(t.c.status == "active"))]

@@ -9,7 +9,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel, create_engine
 
-from errors import StoreError
+from tim.errors import StoreError
 
 DEFAULT_DB_URL = "sqlite:///tim.db"
 

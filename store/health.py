@@ -103,7 +103,7 @@ def computed_next_run(source, last_started: datetime | None, now: datetime) -> d
         return max(now, last_started + timedelta(seconds=schedule.interval_seconds))
     from apscheduler.triggers.cron import CronTrigger
 
-    from config.scheduler import cron_trigger_fields
+    from tim.config.scheduler import cron_trigger_fields
 
     fires = [CronTrigger(**f, timezone=TZ).get_next_fire_time(None, now) for f in cron_trigger_fields(schedule.cron)]
     fires = [f for f in fires if f is not None]

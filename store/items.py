@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from records import Item
+from tim.records import Item
 
 from .db import to_db, utcnow
 from .tables import ItemRow, StatusChangeRow

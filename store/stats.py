@@ -13,7 +13,7 @@ from collections import defaultdict
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 
-from records import ITEM_KINDS
+from tim.records import ITEM_KINDS
 
 from .tables import ClusterRow
 
@@ -35,7 +35,7 @@ def imported_inhabitants(conn: Connection) -> dict[str, int]:
     """region code -> inhabitants from ``geo_region_stats`` (empty when never imported)."""
     if not inspect(conn).has_table("geo_region_stats"):
         return {}
-    from .geo_tables import GeoRegionStatsRow
+    from tim.geo.tables import GeoRegionStatsRow
 
     t = GeoRegionStatsRow.__table__
     rows = conn.execute(select(t.c.region_code, t.c.inhabitants).where(t.c.inhabitants.is_not(None)))
@@ -46,7 +46,7 @@ def region_stats_fingerprint(conn: Connection) -> str:
     """Changes whenever ``tim geo import-stats`` loads new figures (for the /stats ETag)."""
     if not inspect(conn).has_table("geo_region_stats"):
         return "none"
-    from .geo_tables import GeoRegionStatsRow
+    from tim.geo.tables import GeoRegionStatsRow
 
     t = GeoRegionStatsRow.__table__
     row = conn.execute(select(func.count(), func.max(t.c.imported_at))).first()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from tim.records import Validators
+
 from .db import utcnow
 from .tables import HttpValidatorRow
 
@@ -23,8 +25,6 @@ class DbValidatorStore:
         self.pending: dict[str, object] = {}
 
     def get(self, url: str):
-        from crawlers.http import Validators
-
         if url in self.pending:
             return self.pending[url]
         t = HttpValidatorRow.__table__

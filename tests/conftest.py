@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from demo.web import LocalWeb
+from tim.demo.web import LocalWeb
 
 PG_URL = os.environ.get("TIM_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 

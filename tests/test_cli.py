@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
-from demo.sites import build_demo_web, demo_config_text
+from tim.cli.main import app
+from tim.demo.sites import build_demo_web, demo_config_text
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW_REQUIRED = ("id, cluster_id, source_id, url, kind, title, starts_at, ends_at, address, postcode, lat, lon, "
@@ -127,8 +127,8 @@ def test_dedup_split_and_merge_overrides_survive_a_recrawl(tmp_path, demo_web):
     """Issue #5: `tim dedup split` / `tim dedup merge` are stored and honoured on every re-run."""
     from sqlalchemy import select
 
-    from store.db import make_engine
-    from store.tables import ItemRow
+    from tim.store.db import make_engine
+    from tim.store.tables import ItemRow
 
     cfg = _config(tmp_path, demo_web)
     db = f"sqlite:///{tmp_path / 't.db'}"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from config import load_config
-from errors import ConfigError
+from tim.config import load_config
+from tim.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,7 +107,7 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
 def test_config_reference_in_docs_is_current():
     """docs/config-reference.md is generated from the models; regenerate with
-    `python -m config.reference > docs/config-reference.md` when a key changes."""
-    from config.reference import markdown_reference
+    `python -m tim.config.reference > docs/config-reference.md` when a key changes."""
+    from tim.config.reference import markdown_reference
 
     assert (ROOT / "docs" / "config-reference.md").read_text(encoding="utf-8") == markdown_reference()

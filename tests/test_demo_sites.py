@@ -20,8 +20,8 @@ import pytest
 import recurring_ical_events
 from protego import Protego
 
-from demo.catalog import SOURCE_IDS, TZ, load_catalog
-from demo.sites import (
+from tim.demo.catalog import SOURCE_IDS, TZ, load_catalog
+from tim.demo.sites import (
     BASE_KINDS,
     DECIDIM_SOURCE_ID,
     build_demo_web,
@@ -354,7 +354,7 @@ def test_sitemap_lists_every_detail_page(demo):
 
 
 def _load(text: str, tmp_path):
-    from config import load_config
+    from tim.config import load_config
 
     path = tmp_path / "sources.toml"
     path.write_text(text, encoding="utf-8")
@@ -379,7 +379,7 @@ def test_demo_config_validates_with_the_registered_kinds(demo, tmp_path):
 
 
 def test_demo_config_with_every_kind_validates(tmp_path, monkeypatch):
-    from crawlers import REGISTRY
+    from tim.crawlers import REGISTRY
 
     for kind in ("html", "decidim"):
         monkeypatch.setitem(REGISTRY, kind, REGISTRY.get(kind, object))
@@ -555,7 +555,7 @@ def test_content_is_dutch_prose_without_placeholders(cat):
 
 def test_python_m_demo_serves_and_prints_the_base_url():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "demo", "--port", "0"],
+        [sys.executable, "-m", "tim.demo", "--port", "0"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -12,12 +12,12 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from config import load_config
-from demo.catalog import TZ, load_catalog
-from demo.sites import build_demo_web, demo_config_text
-from pipeline import Pipeline
-from store.db import make_engine
-from store.tables import ClusterRow, ItemRow
+from tim.config import load_config
+from tim.demo.catalog import TZ, load_catalog
+from tim.demo.sites import build_demo_web, demo_config_text
+from tim.pipeline import Pipeline
+from tim.store.db import make_engine
+from tim.store.tables import ClusterRow, ItemRow
 
 from .conftest import fresh_database
 

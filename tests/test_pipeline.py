@@ -6,11 +6,11 @@ import json
 
 from sqlalchemy import select
 
-from config import load_config
-from demo.web import Response
-from pipeline import Pipeline
-from store.db import make_engine
-from store.tables import ItemRow, RunRow, SourceStateRow
+from tim.config import load_config
+from tim.demo.web import Response
+from tim.pipeline import Pipeline
+from tim.store.db import make_engine
+from tim.store.tables import ItemRow, RunRow, SourceStateRow
 
 RECORDS = [
     {"id": 1, "titel": "Voorlezen in de bibliotheek", "soort": "vacancy", "pc": "6211 PE"},

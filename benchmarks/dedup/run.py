@@ -29,12 +29,12 @@ from typing import Self
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path[:0] = [str(ROOT), str(HERE)]
+sys.path.insert(0, str(HERE))  # synth.py and vocab.py beside this script
 
 from metrics import baseline, error_pairs, pairwise
 
-from config import DedupSettings
-from dedup import Deduplicator, DedupRecord
+from tim.config import DedupSettings
+from tim.dedup import Deduplicator, DedupRecord
 
 FIELDS = (
     "id",

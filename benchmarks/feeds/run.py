@@ -26,7 +26,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
 
 KINDS = ["event", "vacancy", "participation", "network", "initiative", "news"]
 WORDS = ["buurt", "koffie", "repair", "tuin", "wandeling", "taal", "huiswerk", "bingo", "muziek", "sport", "yoga", "markt", "kunst", "film", "voorlezen", "fiets", "boodschappen", "computer", "soep", "maaltijd", "kinderen", "senioren", "jongeren", "natuur"]
@@ -36,11 +35,11 @@ def generate(engine, n: int, sources: int = 10) -> None:
     """``n`` items from ``sources`` sources, stored and bundled through the store functions."""
     from shapely.geometry import shape
 
-    from config import Config
-    from feeds.areas import load_buurten
-    from records import GeoResult, Item
-    from store.clusters import recluster
-    from store.items import apply_run
+    from tim.config import Config
+    from tim.feeds.areas import load_buurten
+    from tim.records import GeoResult, Item
+    from tim.store.clusters import recluster
+    from tim.store.items import apply_run
 
     rng = random.Random(7)
     buurten = load_buurten()
@@ -80,9 +79,9 @@ def free_port() -> int:
 
 def start_server(db_url: str, config_path: Path, workers: int) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    env = {**os.environ, "TIM_DB": db_url, "TIM_CONFIG": str(config_path), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "TIM_DB": db_url, "TIM_CONFIG": str(config_path)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "feeds.asgi:app_from_env", "--factory", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "tim.feeds.asgi:app_from_env", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
         cwd=ROOT, env=env)
     import httpx
@@ -140,9 +139,9 @@ def main() -> None:
 
     from sqlalchemy import func, select
 
-    from exports import export
-    from store.db import make_engine
-    from store.tables import ClusterRow, ItemRow
+    from tim.exports import export
+    from tim.store.db import make_engine
+    from tim.store.tables import ClusterRow, ItemRow
 
     tmp = Path(tempfile.mkdtemp(prefix="tim-bench-"))
     db_url = args.db or f"sqlite:///{tmp / 'bench.db'}"
@@ -161,7 +160,7 @@ def main() -> None:
                            .offset(clusters // 2).limit(1)).first()
     print(f"store: {clusters} bundled items; busiest buurt {busiest.buurt_code} with {busiest.n} items")
 
-    from feeds.cursor import encode_after
+    from tim.feeds.cursor import encode_after
 
     tool = "wrk" if shutil.which("wrk") else "httpx (8 threads)"
     load = load_wrk if shutil.which("wrk") else load_httpx

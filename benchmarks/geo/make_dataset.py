@@ -15,15 +15,13 @@ from __future__ import annotations
 import json
 import random
 import re
-import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
 
-from geo import data
-from geo.gazetteer import Gazetteer
-from normalizers.address import fold
+from tim.geo import data
+from tim.geo.gazetteer import Gazetteer
+from tim.normalizers.address import fold
 
 OUT = HERE / "geo_benchmark.jsonl"
 rng = random.Random(20241)

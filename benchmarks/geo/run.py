@@ -20,7 +20,6 @@ import argparse
 import json
 import logging
 import os
-import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -30,10 +29,9 @@ import shapely
 from shapely.geometry import Point
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent.parent))
 
-from geo import Locator
-from geo.gazetteer import Gazetteer
+from tim.geo import Locator
+from tim.geo.gazetteer import Gazetteer
 
 TARGETS = {"well_formed": 0.99, "messy": 0.95, "venue": 0.95, "buurt_mention": 0.95,
            "out_of_area": 1.0, "no_place": 1.0}
@@ -83,7 +81,7 @@ def main() -> None:
     args = ap.parse_args()
 
     rows = load_rows()
-    logging.getLogger("geo").setLevel(logging.ERROR)  # hold-out folds drop alias targets on purpose
+    logging.getLogger("tim.geo").setLevel(logging.ERROR)  # hold-out folds drop alias targets on purpose
     t0 = time.perf_counter()
     locator = Locator.load()
     load_s = time.perf_counter() - t0

@@ -10,19 +10,17 @@ edits, and the ORM baseline on the same rows; then the ratios. No assertions: fi
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlmodel import Session, select  # noqa: E402
 
-from records import GeoResult, Item  # noqa: E402
-from store.db import make_engine, utcnow  # noqa: E402
-from store.items import apply_run, item_to_row  # noqa: E402
-from store.tables import ItemRow  # noqa: E402
+from tim.records import GeoResult, Item  # noqa: E402
+from tim.store.db import make_engine, utcnow  # noqa: E402
+from tim.store.items import apply_run, item_to_row  # noqa: E402
+from tim.store.tables import ItemRow  # noqa: E402
 
 
 def make_items(n: int, source: str, edit_every: int = 0) -> list[Item]:

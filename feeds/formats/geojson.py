@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..safety import json_bytes
+from tim.exports.safety import json_bytes
 from . import FeedMeta
 
 _PROPERTY_SKIP = ("lat", "lon", "description_html")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ..safety import json_bytes
+from tim.exports.safety import json_bytes
 from . import FeedMeta
 
 VERSION = "https://jsonfeed.org/version/1.1"

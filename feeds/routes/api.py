@@ -10,14 +10,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from records import ITEM_KINDS
-from store.stats import flat_rows, region_stats_fingerprint, statistics
+from tim.records import ITEM_KINDS
+from tim.store.stats import flat_rows, region_stats_fingerprint, statistics
 
 from ..conditional import conditional_response, now
 from ..formats.geojson import render_areas
 from ..params import ListParams, buurt_code, filters
 from ..query import counts_by_buurt_kind, state
-from ..safety import json_bytes, plain_text
+from tim.exports.safety import json_bytes, plain_text
 from .common import run_list
 
 router = APIRouter(tags=["items"])
@@ -100,7 +100,7 @@ def stats(request: Request,
 
 def stats_csv(rows: list[dict]) -> str:
     """Statistics rows as CSV (names are plain text, formula starts neutralised)."""
-    from exports.writers import safe_cell
+    from tim.exports.writers import safe_cell
 
     buf = io.StringIO()
     if rows:

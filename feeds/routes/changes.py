@@ -17,7 +17,7 @@ from ..conditional import conditional_response, now
 from ..cursor import decode_after, encode_after
 from ..params import invalid
 from ..query import changes, present, state
-from ..safety import json_bytes
+from tim.exports.safety import json_bytes
 from .common import base_url
 
 router = APIRouter(tags=["changes"])

@@ -15,7 +15,7 @@ from ..cursor import encode_cursor
 from ..formats import FeedMeta, item_time
 from ..params import ListParams
 from ..query import ItemFilter, list_items, present, state
-from ..safety import safe_url
+from tim.exports.safety import safe_url
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 TAG = "tag:thuisinmaastricht.nl,2024"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from config import HttpSettings, Source
-from crawlers import REGISTRY
-from crawlers.http import HttpClient, MemoryValidatorStore
+from tim.config import HttpSettings, Source
+from tim.crawlers import REGISTRY
+from tim.crawlers.http import HttpClient, MemoryValidatorStore
 
 #: Fast but real: every policy is on, only the waits are short.
 FAST = {"delay": 0.05, "timeout": 5.0, "connect_timeout": 2.0, "retries": 2, "backoff": 0.05}

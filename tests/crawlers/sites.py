@@ -8,7 +8,7 @@ from __future__ import annotations
 import gzip
 import json
 
-from demo.web import LocalWeb, Response
+from tim.demo.web import LocalWeb, Response
 
 EVENTS = [
     {"slug": "repair-cafe-wittevrouwenveld", "name": "Repair Café Wittevrouwenveld",

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from demo import decidim as demo_decidim
-from errors import SourceError
+from tim.demo import decidim as demo_decidim
+from tim.errors import SourceError
 
 from .conftest import crawl, make_source
 
@@ -19,7 +19,7 @@ def api(web):
 
 
 def test_processes_proposals_and_meetings(web, api, monkeypatch):
-    monkeypatch.setattr("crawlers.decidim.PAGE_SIZE", 2)  # several pages per component
+    monkeypatch.setattr("tim.crawlers.decidim.PAGE_SIZE", 2)  # several pages per component
     records, crawler = crawl(make_source(api, "decidim", item_kind="participation"))
     by_key = {r.key: r.fields for r in records}
     processes = [k for k in by_key if k.startswith("process/")]
@@ -64,7 +64,7 @@ def test_demo_schema_rejects_unknown_fields(web, api):
     """The demo validates like Decidim does, so the crawler's queries are checked for real."""
     from graphql import parse, validate
 
-    from crawlers.decidim import COMPONENT_QUERY, PROCESSES_QUERY
+    from tim.crawlers.decidim import COMPONENT_QUERY, PROCESSES_QUERY
 
     schema = demo_decidim.build()
     for query in (PROCESSES_QUERY, COMPONENT_QUERY):

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from demo.web import Response
-from errors import SourceError
+from tim.demo.web import Response
+from tim.errors import SourceError
 
 from .conftest import crawl, make_source
 

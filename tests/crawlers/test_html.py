@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from demo.web import LocalWeb, Response
-from errors import BlockedError, FetchError
+from tim.demo.web import LocalWeb, Response
+from tim.errors import BlockedError, FetchError
 
 from .conftest import crawl, make_source
 from .sites import VACATURES, sitemap_site, vacancy_bank

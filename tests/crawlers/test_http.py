@@ -10,10 +10,10 @@ import tracemalloc
 
 import pytest
 
-from config import HttpSettings
-from crawlers.http import HttpClient, MemoryValidatorStore
-from demo.web import LocalWeb, Response
-from errors import BlockedError, FetchError, SourceError
+from tim.config import HttpSettings
+from tim.crawlers.http import HttpClient, MemoryValidatorStore
+from tim.demo.web import LocalWeb, Response
+from tim.errors import BlockedError, FetchError, SourceError
 
 from .conftest import make_source
 

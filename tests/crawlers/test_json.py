@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from demo.web import Response
-from errors import SourceError
+from tim.demo.web import Response
+from tim.errors import SourceError
 
 from .conftest import crawl, make_source
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from demo.web import Response
+from tim.demo.web import Response
 
 from .conftest import crawl, make_source
 from .sites import EVENTS, agenda_site, sitemap_site

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from config import DedupSettings
-from dedup import Deduplicator, DedupRecord
+from tim.config import DedupSettings
+from tim.dedup import Deduplicator, DedupRecord
 
 TZ = ZoneInfo("Europe/Amsterdam")
 

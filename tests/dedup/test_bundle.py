@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from dedup import bundle
+from tim.dedup import bundle
 
 
 def item(id, source, **fields):

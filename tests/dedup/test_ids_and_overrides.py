@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from config import DedupSettings
-from dedup import Deduplicator
+from tim.config import DedupSettings
+from tim.dedup import Deduplicator
 
 from .helpers import MALBERG, WYCK, cluster, event, together
 

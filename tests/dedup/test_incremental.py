@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from config import DedupSettings
-from dedup import Deduplicator, DedupRecord
+from tim.config import DedupSettings
+from tim.dedup import Deduplicator, DedupRecord
 
 LABELLED = Path(__file__).resolve().parents[2] / "benchmarks" / "dedup" / "labelled.jsonl"
 FIELDS = {f.name for f in dataclasses.fields(DedupRecord)}

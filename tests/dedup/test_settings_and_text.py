@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from config import DedupSettings
-from dedup.text import canonical_url, normalize_organizer, normalize_title
+from tim.config import DedupSettings
+from tim.dedup.text import canonical_url, normalize_organizer, normalize_title
 
 
 def test_unknown_setting_is_an_error():

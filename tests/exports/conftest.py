@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from store.db import make_engine
+from tim.store.db import make_engine
 from tests.feeds.seed import standard_set
 
 

@@ -15,11 +15,11 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app as cli
-from config import Config
-from exports import export, safe_path
-from exports.columns import BUNDLED, RAW
-from exports.writers import write_csv
+from tim.cli.main import app as cli
+from tim.config import Config
+from tim.exports import export, safe_path
+from tim.exports.columns import BUNDLED, RAW
+from tim.exports.writers import write_csv
 from tests.feeds.seed import bundle, make_item, store
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"

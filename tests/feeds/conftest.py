@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from config import Config
-from feeds import create_app
-from store.db import make_engine
+from tim.config import Config
+from tim.feeds import create_app
+from tim.store.db import make_engine
 
 from .seed import standard_set
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from config import Config
-from records import GeoResult, Item
-from store.clusters import recluster
-from store.items import apply_run
+from tim.config import Config
+from tim.records import GeoResult, Item
+from tim.store.clusters import recluster
+from tim.store.items import apply_run
 
 # A few real buurten with a point inside each (lat, lon).
 BUURTEN = {

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
-from store.tables import ClusterRow
+from tim.store.tables import ClusterRow
 
 from .conftest import make_client
 from .seed import bundle, make_item, store

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 from typer.testing import CliRunner
 
-from cli.main import app as cli
-from store.db import make_engine
+from tim.cli.main import app as cli
+from tim.store.db import make_engine
 
 from .seed import standard_set
 

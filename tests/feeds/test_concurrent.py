@@ -13,9 +13,9 @@ import time
 import httpx
 import pytest
 
-from config import Config
-from feeds import create_app
-from store.db import make_engine
+from tim.config import Config
+from tim.feeds import create_app
+from tim.store.db import make_engine
 
 from .conftest import make_client
 from .seed import bundle, make_item, standard_set, store

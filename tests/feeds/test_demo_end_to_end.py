@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from store.db import make_engine
-from store.tables import ClusterRow
+from tim.store.db import make_engine
+from tim.store.tables import ClusterRow
 
 from .checks import assert_inert, check_atom, check_geojson, check_ics, check_jsonfeed
 from .conftest import make_client
@@ -17,7 +17,7 @@ from .test_changes import _db_changes_after, consume
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    from demo.run import run_demo
+    from tim.demo.run import run_demo
 
     url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}"
     result = run_demo(url)
@@ -49,7 +49,7 @@ def test_demo_feeds_are_valid_and_inert(demo_db):
 
 
 def test_demo_recrawl_appears_in_changes_exactly(demo_db):
-    from demo.run import run_demo
+    from tim.demo.run import run_demo
 
     engine = make_engine(demo_db)
     with make_client(engine, page_size=50) as c:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from exports import export
+from tim.exports import export
 
 from .checks import active_html, assert_inert, check_atom, check_geojson, check_ics, check_jsonfeed
 

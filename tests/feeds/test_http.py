@@ -8,7 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from feeds.conditional import ChangeClock
+from tim.feeds.conditional import ChangeClock
 
 from .conftest import make_client
 from .seed import bundle, make_item, store
@@ -91,7 +91,7 @@ def test_openapi_docs(client):
         assert path in spec["paths"], path
     import importlib.util
 
-    if importlib.util.find_spec("feeds.status"):  # the scheduler's router is included when it exists
+    if importlib.util.find_spec("tim.feeds.status"):  # the scheduler's router is included when it exists
         assert "/status" in spec["paths"] and client.get("/status").status_code == 200
 
 

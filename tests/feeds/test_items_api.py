@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from records import ITEM_KINDS
+from tim.records import ITEM_KINDS
 
 from .conftest import make_client
 from .seed import bundle, make_item, store

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from config import Config
-from feeds import create_app
-from store.db import make_engine
+from tim.config import Config
+from tim.feeds import create_app
+from tim.store.db import make_engine
 
 from .seed import standard_set
 

@@ -9,7 +9,7 @@ import json
 
 from typer.testing import CliRunner
 
-from cli.main import app as cli
+from tim.cli.main import app as cli
 
 from .conftest import make_client
 
@@ -31,7 +31,7 @@ def test_stats_per_buurt_wijk_and_blind_spots(client):
 
 def test_imported_cbs_figures_give_per_buurt_rates(seeded, tmp_path):
     """After `tim geo import-stats` (the geo engineer's importer), buurten get per-1,000 figures."""
-    from geo.imports import import_stats
+    from tim.geo.imports import import_stats
 
     table = tmp_path / "kwb.csv"
     table.write_text("Codering_3;Wijken en buurten;AantalInwoners_5\n"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers.address import (
+from tim.normalizers.address import (
     AddressParts,
     find_address_in_text,
     fold,

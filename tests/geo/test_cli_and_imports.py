@@ -14,11 +14,11 @@ import shapely
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from cli.geo import app
-from geo import Locator
-from geo.data import path as data_path
-from store.db import make_engine
-from store.geo_tables import GeoBoundarySetRow, GeoRegionStatsRow
+from tim.cli.geo import app
+from tim.geo import Locator
+from tim.geo.data import path as data_path
+from tim.store.db import make_engine
+from tim.geo.tables import GeoBoundarySetRow, GeoRegionStatsRow
 
 runner = CliRunner()
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geo import Locator
-from records import GeoResult, Item
+from tim.geo import Locator
+from tim.records import GeoResult, Item
 
 BINNENSTAD, WYCK, STATENKWARTIER = "BU09350000", "BU09350006", "BU09350003"
 

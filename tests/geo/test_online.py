@@ -8,11 +8,11 @@ from itertools import pairwise
 
 import pytest
 
-from config.geocoder import GeocoderSettings
-from demo.web import Response
-from errors import GeoError
-from geo import Locator
-from geo.online import OnlineGeocoder
+from tim.config.geocoder import GeocoderSettings
+from tim.demo.web import Response
+from tim.errors import GeoError
+from tim.geo import Locator
+from tim.geo.online import OnlineGeocoder
 
 UNKNOWN = ["Onbekendestraat 5, 6211 AB Maastricht", "Anderestraat 7, Maastricht", "Derdestraat 9, Maastricht"]
 VRIJTHOF = (50.8489, 5.6888)
@@ -48,7 +48,7 @@ def settings(web, provider, delay=0.25):
                          [("nominatim", "/search", nominatim(), "BU09350000"), ("photon", "/api", photon, "BU09350000"),
                           ("pdok", "/free", pdok, "BU09350006")])
 def test_fallback_pace_and_cache(web, sqlite_url, provider, path, handler, buurt):
-    from store.db import make_engine
+    from tim.store.db import make_engine
 
     web.route(path, handler)
     engine = make_engine(sqlite_url)

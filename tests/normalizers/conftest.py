@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from config.sources import Source
-from records import RawRecord
+from tim.config.sources import Source
+from tim.records import RawRecord
 
 TESTDATA = Path(__file__).parent / "testdata"
 
@@ -39,7 +39,7 @@ def make_raw(
 
 def norm(fields: dict[str, Any], **kwargs: Any):
     """``normalize(make_raw(fields, **kwargs), make_source())``."""
-    from normalizers import normalize
+    from tim.normalizers import normalize
 
     return normalize(make_raw(fields, **kwargs), make_source())
 
@@ -72,7 +72,7 @@ class FakeParts:
 
 
 def _install_fake_address(monkeypatch) -> types.ModuleType:
-    module = types.ModuleType("normalizers.address")
+    module = types.ModuleType("tim.normalizers.address")
     module.calls = []  # type: ignore[attr-defined]
     module.answers = {}  # type: ignore[attr-defined]
 
@@ -89,7 +89,7 @@ def _install_fake_address(monkeypatch) -> types.ModuleType:
 
     module.parse_address = parse_address  # type: ignore[attr-defined]
     module.find_address_in_text = find_address_in_text  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "normalizers.address", module)
+    monkeypatch.setitem(sys.modules, "tim.normalizers.address", module)
     return module
 
 
@@ -108,7 +108,7 @@ def fake_address(request, monkeypatch):
 def real_address():
     """The real ``normalizers.address``, or skip the test while it does not exist yet."""
     try:
-        from normalizers import address
+        from tim.normalizers import address
     except ModuleNotFoundError:
         pytest.skip("normalizers/address.py (geo) not written yet")
     return address

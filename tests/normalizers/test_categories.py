@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from normalizers import map_categories, map_kind, normalize_label, slugify
-from normalizers.categories import MAX_CATEGORIES, category_vocabulary, kind_vocabulary
-from records import ITEM_KINDS
+from tim.normalizers import map_categories, map_kind, normalize_label, slugify
+from tim.normalizers.categories import MAX_CATEGORIES, category_vocabulary, kind_vocabulary
+from tim.records import ITEM_KINDS
 
 
 def test_vocabulary_files_load_and_are_consistent():

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from normalizers import order_range, parse_datetime, parse_datetime_range, parse_time_of_day
+from tim.normalizers import order_range, parse_datetime, parse_datetime_range, parse_time_of_day
 
 from .conftest import TESTDATA
 

@@ -9,9 +9,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from errors import RecordError
-from normalizers import normalize
-from records import Item, RawRecord
+from tim.errors import RecordError
+from tim.normalizers import normalize
+from tim.records import Item, RawRecord
 
 from .conftest import (
     load_sample,
@@ -91,7 +91,7 @@ def test_missing_title_is_record_error(title):
 
 
 def test_unexpected_failure_becomes_record_error(monkeypatch):
-    import normalizers.item as item_module
+    import tim.normalizers.item as item_module
 
     def boom(*_args, **_kwargs):
         raise ZeroDivisionError("kapot")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers import (
+from tim.normalizers import (
     clean_point,
     normalize,
     normalize_housenumber,

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from normalizers import cap, clean_text, html_to_text, safe_html_to_text, sanitize_html
-from normalizers.text import DESCRIPTION_MAX_CHARS, RAW_TEXT_MAX_CHARS
+from tim.normalizers import cap, clean_text, html_to_text, safe_html_to_text, sanitize_html
+from tim.normalizers.text import DESCRIPTION_MAX_CHARS, RAW_TEXT_MAX_CHARS
 
 
 @pytest.mark.parametrize(

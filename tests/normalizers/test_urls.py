@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from normalizers import canonical_url, safe_http_url, safe_link
+from tim.normalizers import canonical_url, safe_http_url, safe_link
 
 BASE = "https://www.maastrichtdoet.nl/vacatures/?page=2"
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from normalizers import clean_text, normalize, safe_http_url, sanitize_html
+from tim.normalizers import clean_text, normalize, safe_http_url, sanitize_html
 
 from tests.security.inert import html_problems
 
@@ -109,7 +109,7 @@ def test_safe_http_url_refuses(url):
 
 
 def test_title_made_only_of_markup_is_an_error():
-    from errors import RecordError
+    from tim.errors import RecordError
 
     with pytest.raises(RecordError):
         normalize(make_raw({"id": "1", "title": "<script>alert(1)</script>"}), make_source())

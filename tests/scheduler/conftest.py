@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from config import load_config
-from scheduler.service import Service
+from tim.config import load_config
+from tim.scheduler.service import Service
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from demo.web import LocalWeb, Response
-from store.tables import RunRow
+from tim.demo.web import LocalWeb, Response
+from tim.store.tables import RunRow
 
 ADDRESSES = ["Brusselsestraat 38, 6211 PG Maastricht", "Boschstraat 1, 6211 AS Maastricht",
              "Wycker Brugstraat 2, 6221 EC Maastricht", "Hoogbrugstraat 10, 6221 CP Maastricht"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from cli.main import app
+from tim.cli.main import app
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 COMMANDS = ("run", "status", "runs")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time
 
-from scheduler.dedup import DedupCoordinator
+from tim.scheduler.dedup import DedupCoordinator
 
 
 def test_one_pass_at_a_time_and_requests_during_a_pass_fold_into_one():

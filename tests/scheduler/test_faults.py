@@ -12,12 +12,12 @@ import os
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from cli.main import app
-from config import load_config
-from demo.web import Response
-from pipeline import Pipeline
-from store.db import make_engine
-from store.tables import ItemRow
+from tim.cli.main import app
+from tim.config import load_config
+from tim.demo.web import Response
+from tim.pipeline import Pipeline
+from tim.store.db import make_engine
+from tim.store.tables import ItemRow
 
 from .sites import (
     JsonSite,

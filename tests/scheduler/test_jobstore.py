@@ -10,10 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
-from cli.main import app
-from config import load_config
-from errors import ConfigError
-from scheduler.service import Service
+from tim.cli.main import app
+from tim.config import load_config
+from tim.errors import ConfigError
+from tim.scheduler.service import Service
 
 from .sites import json_source, write_config
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from scheduler.triggers import TZ
+from tim.scheduler.triggers import TZ
 
 from .sites import JsonSite, json_source, record, runs_of, wait_for, write_config
 

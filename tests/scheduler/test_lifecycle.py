@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from config import load_config
-from pipeline import Pipeline
-from store.db import make_engine
-from store.tables import ItemRow, StatusChangeRow
+from tim.config import load_config
+from tim.pipeline import Pipeline
+from tim.store.db import make_engine
+from tim.store.tables import ItemRow, StatusChangeRow
 
 from .sites import JsonSite, json_source, record, write_config
 

@@ -14,8 +14,8 @@ import urllib.request
 
 from sqlalchemy import func, select
 
-from store.db import make_engine
-from store.tables import ItemRow, SourceStateRow
+from tim.store.db import make_engine
+from tim.store.tables import ItemRow, SourceStateRow
 
 from .sites import JsonSite, json_source, record, runs_of, wait_for, write_config
 

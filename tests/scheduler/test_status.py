@@ -13,13 +13,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from cli.main import app
-from config import load_config
-from demo.web import Response
-from feeds.status import router
-from pipeline import Pipeline
-from store.db import make_engine, utcnow
-from store.health import prometheus_text, status_report
+from tim.cli.main import app
+from tim.config import load_config
+from tim.demo.web import Response
+from tim.feeds.status import router
+from tim.pipeline import Pipeline
+from tim.store.db import make_engine, utcnow
+from tim.store.health import prometheus_text, status_report
 
 from .sites import JsonSite, json_source, record, write_config
 

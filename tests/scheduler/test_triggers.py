@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from config.schedule import parse_schedule
-from scheduler.triggers import TZ, build_trigger, describe, first_run_time
+from tim.config.schedule import parse_schedule
+from tim.scheduler.triggers import TZ, build_trigger, describe, first_run_time
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=TZ)
 

@@ -62,7 +62,7 @@ class Figures:
 
 
 def _ticker_site(web) -> None:
-    from demo.web import Response
+    from tim.demo.web import Response
 
     counter = {"n": 0}
 
@@ -85,10 +85,10 @@ def run(seconds: float, workdir: Path, readers: int = 4, locator=None) -> Figure
     """Serve, crawl and read for ``seconds``; return the figures (asserts nothing)."""
     import tomllib
 
-    from config import Config
-    from demo.sites import build_demo_web, demo_config_text
-    from pipeline import Pipeline
-    from store.db import make_engine
+    from tim.config import Config
+    from tim.demo.sites import build_demo_web, demo_config_text
+    from tim.pipeline import Pipeline
+    from tim.store.db import make_engine
 
     workdir = Path(workdir)
     web = build_demo_web()

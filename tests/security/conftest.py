@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from config import Config
-from demo.faultweb import FaultWeb
-from pipeline import Pipeline
-from store.db import make_engine
-from store.tables import ItemRow, RunRow, SourceStateRow
+from tim.config import Config
+from tim.demo.faultweb import FaultWeb
+from tim.pipeline import Pipeline
+from tim.store.db import make_engine
+from tim.store.tables import ItemRow, RunRow, SourceStateRow
 
 #: Every policy on, only the waits short (``[sources.http]`` overrides).
 FAST = {"delay": 0.01, "timeout": 2.0, "connect_timeout": 1.0, "retries": 1, "backoff": 0.05,
@@ -31,7 +31,7 @@ def fault_web():
 @pytest.fixture(scope="session")
 def locator():
     """The offline geo chain, loaded once (the bundled data; the test databases import none)."""
-    from geo import Locator
+    from tim.geo import Locator
 
     return Locator.load()
 
@@ -105,7 +105,7 @@ def xss_corpus() -> list[str]:
     import codecs
     from pathlib import Path
 
-    from demo.faultweb import XSS_PAYLOADS
+    from tim.demo.faultweb import XSS_PAYLOADS
 
     path = Path(__file__).parent.parent / "normalizers" / "testdata" / "xss_payloads.txt"
     lines = path.read_text(encoding="utf-8").splitlines()

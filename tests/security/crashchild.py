@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 import tomllib
 
-from config import Config
-from geo import Locator
-from normalizers import normalize
-from pipeline import Pipeline
-from records import RawRecord
-from store.db import make_engine
+from tim.config import Config
+from tim.geo import Locator
+from tim.normalizers import normalize
+from tim.pipeline import Pipeline
+from tim.records import RawRecord
+from tim.store.db import make_engine
 
 LOCATOR = Locator.load()
 normalize(RawRecord("warm", "1", {"title": "Warm", "starts_at": "12 maart 2026 19:30",

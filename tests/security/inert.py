@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from normalizers.text import ALLOWED_TAGS, LINK_REL
+from tim.normalizers.text import ALLOWED_TAGS, LINK_REL
 
 ACTIVE = re.compile(rb"<script|javascript:|vbscript:|<[a-z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
 _TAG = re.compile(r"<[a-zA-Z!/?]")

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from exports import export
-from store.tables import ClusterRow, HttpValidatorRow, ItemRow, RunRow, StatusChangeRow
+from tim.exports import export
+from tim.store.tables import ClusterRow, HttpValidatorRow, ItemRow, RunRow, StatusChangeRow
 
 FINISHED = ("ok", "not_modified", "suspect")
 STATUSES = FINISHED + ("running", "failed", "interrupted")

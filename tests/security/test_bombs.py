@@ -15,7 +15,7 @@ import tracemalloc
 import pytest
 from sqlalchemy import text
 
-from demo.faultweb import gzip_bomb
+from tim.demo.faultweb import gzip_bomb
 
 from .conftest import assert_failed_cleanly, run_one, source
 

@@ -17,13 +17,13 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from demo.faultweb import BAD_RECORD_KEYS, good_feed, rss
-from demo.web import Response
-from exports import export
-from pipeline import Pipeline
-from records import RawRecord
-from store.db import make_engine
-from store.tables import ItemRow
+from tim.demo.faultweb import BAD_RECORD_KEYS, good_feed, rss
+from tim.demo.web import Response
+from tim.exports import export
+from tim.pipeline import Pipeline
+from tim.records import RawRecord
+from tim.store.db import make_engine
+from tim.store.tables import ItemRow
 
 from .conftest import config, items_of, run_one, source
 

@@ -12,7 +12,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
-from demo.faultweb import BROKEN_DATE_VALUES, BROKEN_DATES, ODD_DATES
+from tim.demo.faultweb import BROKEN_DATE_VALUES, BROKEN_DATES, ODD_DATES
 
 from .conftest import assert_failed_cleanly, items_of, run_one, run_row, source
 

@@ -27,9 +27,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from config import Config
-from demo.sites import build_demo_web, demo_config_text
-from store.db import make_engine
+from tim.config import Config
+from tim.demo.sites import build_demo_web, demo_config_text
+from tim.store.db import make_engine
 
 from . import crashchild
 from .storecheck import consistency, export_hash

@@ -21,11 +21,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from config import load_config
-from demo.faultweb import FORMULAS
-from errors import ConfigError
-from exports import export
-from store.tables import ClusterRow, ItemRow
+from tim.config import load_config
+from tim.demo.faultweb import FORMULAS
+from tim.errors import ConfigError
+from tim.exports import export
+from tim.store.tables import ClusterRow, ItemRow
 
 
 def token(parts) -> str:
@@ -81,7 +81,7 @@ HOSTILE = [
 def client(hostile_store):
     from fastapi.testclient import TestClient
 
-    from feeds.app import create_app
+    from tim.feeds.app import create_app
 
     engine, cfg, _ = hostile_store
     with TestClient(create_app(engine, cfg), raise_server_exceptions=False) as c:

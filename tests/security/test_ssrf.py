@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from demo.faultweb import LOOPBACK_ALIASES
+from tim.demo.faultweb import LOOPBACK_ALIASES
 
 from .conftest import assert_failed_cleanly, run_one, source
 

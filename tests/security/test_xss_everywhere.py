@@ -4,7 +4,7 @@ the pipeline, are inert in the store, in every export and in every feed and the 
 The corpus is ``demo.faultweb.XSS_PAYLOADS`` plus ``tests/normalizers/testdata/xss_payloads.txt``
 (script tags, event handlers, javascript:/data:/vbscript: URLs, SVG, CSS expressions, double
 escaping). Defences: ``normalizers.text`` (nh3 allow-list, plain text), ``normalizers.urls``
-(http/https only) and, on output, ``feeds.safety`` (the second wall). Unit tests of the
+(http/https only) and, on output, ``exports.safety`` (the second wall). Unit tests of the
 normalisers on the same corpus: ``tests/normalizers/test_xss.py``; of the outputs on a seeded
 hostile item: ``tests/feeds/test_hostile.py``.
 """
@@ -16,9 +16,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from demo.faultweb import FORMULAS
-from exports import export
-from store.tables import ClusterRow, ItemRow
+from tim.demo.faultweb import FORMULAS
+from tim.exports import export
+from tim.store.tables import ClusterRow, ItemRow
 
 from .conftest import HOSTILE_SOURCES, xss_corpus
 from .inert import (
@@ -94,7 +94,7 @@ def test_every_export_is_inert(hostile_store, tmp_path, fmt, raw):
 def client(hostile_store):
     from fastapi.testclient import TestClient
 
-    from feeds.app import create_app
+    from tim.feeds.app import create_app
 
     engine, cfg, _ = hostile_store
     with TestClient(create_app(engine, cfg)) as c:

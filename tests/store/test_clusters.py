@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from config import DedupSettings
-from store.clusters import recluster
-from store.db import make_engine
-from store.tables import ClusterRow
+from tim.config import DedupSettings
+from tim.store.clusters import recluster
+from tim.store.db import make_engine
+from tim.store.tables import ClusterRow
 
 from .test_items import _item, _run
 

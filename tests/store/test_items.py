@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from records import GeoResult, Item
-from store.db import make_engine
-from store.items import apply_run
-from store.tables import ItemRow, StatusChangeRow
+from tim.records import GeoResult, Item
+from tim.store.db import make_engine
+from tim.store.items import apply_run
+from tim.store.tables import ItemRow, StatusChangeRow
 
 
 def _item(n: int, title: str | None = None, *, source: str = "src", starts_at=None, buurt="BU09350000") -> Item:

@@ -1,19 +1,25 @@
 """Tables of ``geo``: imported boundary sets, the CBS address -> buurt table, CBS figures per
 region, and the persistent cache of the online geocoder (an address is never asked twice).
 
-``ensure_geo_tables(engine)`` creates them (idempotent); ``store.db.make_engine`` creates them too
-once this module is imported.
+``ensure_geo_tables(engine)`` creates them (idempotent); ``tim.store.db.make_engine`` creates them
+too once this module is imported. They live here, not in ``tim.store``, so that ``geo`` never imports
+a later stage.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, Index, Text
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
 
-from errors import StoreError
+from tim.errors import StoreError
+
+
+def utcnow() -> datetime:
+    """Now, aware, in UTC (as ``tim.store.db.utcnow``)."""
+    return datetime.now(UTC)
 
 
 class GeoBoundarySetRow(SQLModel, table=True):
