@@ -14,7 +14,9 @@ import typer
 from rich.table import Table
 
 from .common import DEFAULT_CONFIG, ConfigOption, DbOption, engine_for, fail, load
-from .tables import buurt_counts, console
+from rich.text import Text
+
+from .tables import buurt_counts, console, with_errors
 
 TZ = ZoneInfo("Europe/Amsterdam")
 STATE_COLOURS = {"ok": "green", "new": "cyan", "failing": "red", "suspect": "yellow", "stale": "yellow",
@@ -74,8 +76,9 @@ def status(
         typer.echo(json.dumps(jsonable(report), ensure_ascii=False, indent=2))
         return
     table = Table(title="Sources", caption=COUNTS_LEGEND)
-    for col in ("source", "state", "last run", "counts", "next run", "failures", "last error / reason"):
+    for col in ("source", "state", "last run", "counts", "next run", "failures"):
         table.add_column(col, overflow="fold")
+    notes = []
     for s in report["sources"]:
         colour = STATE_COLOURS.get(s["state"], "")
         last = s["last_run"]
@@ -88,9 +91,11 @@ def status(
         if s["backoff_until"]:
             nxt += f"\nback-off until {_local(s['backoff_until'])}"
         note = s["reason"] if s["state"] in ("suspect", "stale") else s["last_error"] if s["state"] == "failing" else ""
-        table.add_row(s["id"], f"[{colour}]{s['state']}[/]", last_text, _counts(last) if last else "-", nxt,
-                      str(s["consecutive_failures"]), (note or "")[:160])
-    console.print(table)
+        table.add_row(Text(s["id"]), Text(s["state"], style=colour), last_text, _counts(last) if last else "-", nxt,
+                      str(s["consecutive_failures"]))
+        if note:
+            notes.append((f"{s['id']} ({s['state']})", note))
+    console.print(with_errors(table, notes, "Last error / reason"))
     console.print(buurt_counts(report["buurten"]))
     t = report["totals"]
     states = ", ".join(f"{n} {st}" for st, n in report["states"].items() if n)
@@ -117,12 +122,13 @@ def runs(
         typer.echo(json.dumps(jsonable(history), ensure_ascii=False, indent=2))
         return
     table = Table(title=f"Runs of {source_id} (newest first)", caption=COUNTS_LEGEND)
-    for col in ("run", "started", "finished", "status", "complete", "counts", "error"):
+    for col in ("run", "started", "finished", "status", "complete", "counts"):
         table.add_column(col, overflow="fold", justify="right" if col == "run" else "left")
     for r in history:
         table.add_row(str(r["id"]), _local(r["started_at"]), _local(r["finished_at"]), r["status"],
-                      "yes" if r["complete"] else "no", _counts(r), (r["error"] or "")[:160])
-    console.print(table)
+                      "yes" if r["complete"] else "no", _counts(r))
+    errors = [(f"run {r['id']} ({r['status']})", r["error"]) for r in history if r["error"]]
+    console.print(with_errors(table, errors))
     if not history:
         typer.echo(f"{source_id} has not run yet")
 
