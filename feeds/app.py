@@ -61,7 +61,7 @@ def create_app(engine: Engine, config=None) -> FastAPI:
 
     config = config or Config()
     app = FastAPI(title=config.serve.title, description=DESCRIPTION, version="1.0",
-                  docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")  # routes.docs: no CDN
     app.state.engine = engine
     app.state.config = config
     app.state.buurten = load_buurten(engine)
@@ -71,9 +71,9 @@ def create_app(engine: Engine, config=None) -> FastAPI:
     app.state.clock = ChangeClock()
     app.state.cache = RenderCache(config.serve.cache_bytes)
 
-    from .routes import api, changes, feeds, page
+    from .routes import api, changes, docs, feeds, page
 
-    for module in (api, feeds, changes, page):
+    for module in (api, feeds, changes, page, docs):
         app.include_router(module.router)
     _include_status(app)
 

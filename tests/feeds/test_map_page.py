@@ -6,11 +6,6 @@ written to ``screenshots/map.png`` (git-ignored) for review."""
 from __future__ import annotations
 
 import re
-import shutil
-import socket
-import subprocess
-import threading
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,56 +15,22 @@ from tim.config import Config
 from tim.feeds import create_app
 from tim.store.db import make_engine
 
+from .browser import chromium, needs_chromium, serving
 from .seed import standard_set
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or (
-    "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (Debian package 'chromium'; .ci/run installs it)"),
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The real app on a seeded SQLite store, served by uvicorn in a thread."""
-    import uvicorn
-
     db = tmp_path_factory.mktemp("map") / "tim.db"
     engine = make_engine(f"sqlite:///{db}")
     standard_set(engine)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(engine, Config()), host="127.0.0.1", port=port,
-                                        log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(10)
+    with serving(create_app(engine, Config())) as url:
+        yield url
     engine.dispose()
-
-
-def chromium(tmp_path: Path, url: str, *extra: str) -> str:
-    """Run headless Chromium on ``url`` (fresh profile, no network but 127.0.0.1); return stdout."""
-    profile = tmp_path / f"profile-{time.monotonic_ns()}"
-    cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
-           "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--virtual-time-budget=15000",
-           "--window-size=1280,900", *extra, url]
-    out = subprocess.run(cmd, check=False, capture_output=True, text=True, timeout=90)
-    assert out.returncode == 0, out.stderr[-2000:]
-    return out.stdout
 
 
 class Dom(HTMLParser):
