@@ -31,6 +31,8 @@ class Buurt:
     wijk_name: str | None
     geometry: dict | None = field(default=None, repr=False, compare=False)
     inhabitants: int | None = None
+    label: tuple[float, float] | None = None
+    """Where the map writes the buurt's name: ``(lon, lat)``, inside the polygon (see ``label_point``)."""
 
 
 @dataclass(frozen=True)
@@ -72,13 +74,32 @@ def _from_geo(engine) -> list:
     return list(bundled_boundaries().buurten)
 
 
+def label_point(geom) -> tuple[float, float] | None:
+    """A point well inside ``geom`` for its name on the map: the pole of inaccessibility of its
+    largest part (shapely ``polylabel``, the point farthest from the edge), else shapely's
+    ``representative_point``; ``(lon, lat)`` rounded to 6 decimals."""
+    from shapely.ops import polylabel
+
+    if geom is None or geom.is_empty:
+        return None
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    try:
+        pt = polylabel(part, tolerance=0.00005)
+    except Exception:  # noqa: BLE001  (an odd geometry still gets a point inside it)
+        pt = geom.representative_point()
+    if not geom.contains(pt):
+        pt = geom.representative_point()
+    return round(pt.x, 6), round(pt.y, 6)
+
+
 def load_buurten(engine=None) -> list[Buurt]:
     """Every buurt of Maastricht (44 for CBS 2024), ordered by code."""
     out = []
     for b in _from_geo(engine):
         out.append(Buurt(code=b.code, name=b.name, wijk_code=b.wijk_code, wijk_name=getattr(b, "wijk_name", None),
                          geometry=_geojson(getattr(b, "geometry", None)),
-                         inhabitants=getattr(b, "inhabitants", None)))
+                         inhabitants=getattr(b, "inhabitants", None),
+                         label=label_point(getattr(b, "geometry", None))))
     return sorted(out, key=lambda b: b.code)
 
 

@@ -41,10 +41,12 @@ class ItemFilter:
     source: str | None = None
     kinds: tuple[str, ...] | None = None
     """Restrict to these kinds (the iCal feed: events only)."""
+    no_buurt: bool = False
+    """Only items that belong to no single buurt (city-wide: the whole city, online, or unplaced)."""
 
     def key(self) -> str:
         return json.dumps([self.buurt, self.kind, _iso(self.start), _iso(self.end), self.q, self.source,
-                           list(self.kinds or [])])
+                           list(self.kinds or [])] + (["no_buurt"] if self.no_buurt else []))
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -66,6 +68,8 @@ def _where(conn: Connection, flt: ItemFilter) -> list:
     conds = [C.c.status == "active"]
     if flt.buurt:
         conds.append(C.c.buurt_code == flt.buurt)
+    if flt.no_buurt:
+        conds.append(C.c.buurt_code.is_(None))
     if flt.kind:
         conds.append(C.c.kind == flt.kind)
     if flt.kinds:

@@ -35,12 +35,14 @@ def render(items: list[dict], meta: FeedMeta) -> bytes:
 
 
 def render_areas(buurten: list, counts: dict[str, dict[str, int]]) -> bytes:
-    """The buurt polygons with their active item counts per kind (the map's data)."""
+    """The buurt polygons with their active item counts per kind (the map's data); ``label`` is
+    ``[lon, lat]`` inside the polygon, where the map writes the name."""
     feats = []
     for b in buurten:
         per_kind = counts.get(b.code, {})
         feats.append({"type": "Feature", "id": b.code, "geometry": b.geometry,
                       "properties": {"code": b.code, "name": b.name, "wijk_code": b.wijk_code,
                                      "wijk_name": b.wijk_name, "items": sum(per_kind.values()),
-                                     "per_kind": per_kind}})
+                                     "per_kind": per_kind,
+                                     "label": list(b.label) if getattr(b, "label", None) else None}})
     return json_bytes({"type": "FeatureCollection", "features": feats})

@@ -72,6 +72,15 @@ def items(request: Request, params: Params) -> Response:
                     media_type="application/json", render=_items_json)
 
 
+@router.get("/items/no-buurt", response_class=Response,
+            summary="Bundled items that belong to no single buurt (city-wide)")
+def no_buurt_items(request: Request, params: Params) -> Response:
+    """Items for the whole city: online, city-wide or without a known place (`buurt_code` null);
+    the map page lists them while no buurt is chosen. Same filters, paging and shape as `/items`."""
+    return run_list(request, params, scope="no-buurt", default_limit=request.app.state.config.serve.page_size,
+                    media_type="application/json", render=_items_json, no_buurt=True)
+
+
 @router.get("/buurten/{code}/items", response_class=Response, summary="Bundled items of one buurt")
 def buurt_items(request: Request, params: Params, code: Annotated[str, Depends(buurt_code)]) -> Response:
     return run_list(request, params, scope=f"buurt:{code}", default_limit=request.app.state.config.serve.page_size,

@@ -53,10 +53,11 @@ def run_list(
     kinds: tuple[str, ...] | None = None,
     sort: str | None = None,
     buurt: str | None = None,
+    no_buurt: bool = False,
 ) -> Response:
     """Query one page of bundled items and render it, behind ETag / Last-Modified."""
     app = request.app
-    flt = replace(params.flt, buurt=buurt, kinds=kinds)
+    flt = replace(params.flt, buurt=buurt, kinds=kinds, no_buurt=no_buurt)
     order = params.sort if request.query_params.get("sort") else (sort or params.sort)
     limit = params.limit or default_limit
     key = f"{request.url.path}|{scope}|{flt.key()}|{order}|{limit}|{request.query_params.get('cursor')}|{base_url(request)}"

@@ -1,8 +1,11 @@
 /* The map page: buurt polygons from /buurten.geojson drawn as an SVG choropleth (own projection,
- * no libraries), hover shows name and count, click lists the buurt's items with a link to every
- * source, a kind filter. Data is only ever inserted with textContent / setAttribute, never as HTML;
- * links are kept only for http(s) URLs. `?select=BU...` acts exactly like a click on that buurt,
- * `?kind=event` sets the filter (used by the end-to-end test and for sharing a view). */
+ * no libraries), each buurt's name written where it fits, hover shows name and count, click lists
+ * the buurt's items with a link to every source, a kind filter, and a search box: a postcode or
+ * address goes to /locate (the same place -> buurt chain as the items) and opens that buurt.
+ * While no buurt is chosen the panel lists the city-wide items (/items/no-buurt).
+ * Data is only ever inserted with textContent / setAttribute, never as HTML; links are kept only
+ * for http(s) URLs. `?select=BU...` acts exactly like a click on that buurt, `?q=6211+PG` like a
+ * search, `?kind=event` sets the filter (used by the end-to-end test and for sharing a view). */
 "use strict";
 
 (function () {
@@ -15,8 +18,17 @@
   const tooltip = document.getElementById("tooltip");
   const kindSelect = document.getElementById("kind");
   const statusEl = document.getElementById("status");
+  const searchForm = document.getElementById("locate");
+  const searchInput = document.getElementById("q");
+  const searchResult = document.getElementById("locate-result");
+  const clearButton = document.getElementById("clear");
   const params = new URLSearchParams(window.location.search);
   const paths = new Map();
+  const byCode = new Map();
+  const LABEL_PX = [13, 11, 9]; /* label font sizes tried, in screen pixels, largest first */
+  let areas = null;
+  let labels = null;
+  let project = null;
   let features = [];
   let selected = null;
   let breaks = [];
@@ -115,8 +127,14 @@
 
   function draw(data) {
     features = data.features.filter((f) => f && f.properties && typeof f.properties.code === "string");
-    const project = projection(features);
+    project = projection(features);
     svg.replaceChildren();
+    areas = document.createElementNS(SVG, "g");
+    areas.setAttribute("id", "areas");
+    labels = document.createElementNS(SVG, "g");
+    labels.setAttribute("id", "labels");
+    labels.setAttribute("aria-hidden", "true");
+    svg.append(areas, labels);
     for (const f of features) {
       const p = document.createElementNS(SVG, "path");
       p.setAttribute("d", pathData(f.geometry, project));
@@ -127,11 +145,76 @@
       p.addEventListener("mouseleave", () => { tooltip.hidden = true; });
       p.addEventListener("click", () => select(f));
       p.addEventListener("keydown", (e) => { if (e.key === "Enter") select(f); });
-      svg.append(p);
+      areas.append(p);
       paths.set(f.properties.code, p);
+      byCode.set(f.properties.code, f);
     }
     svg.dataset.buurten = String(paths.size);
     recolour();
+    placeLabels();
+  }
+
+  /* Write each buurt's name at its label point (inside the polygon, computed server-side) in the
+   * largest size whose box lies inside the polygon and clear of the names already placed; a name
+   * that fits in no size is hidden. Sizes are screen pixels, so this is redone on resize. */
+  function placeLabels() {
+    if (!labels || !project) return;
+    labels.replaceChildren();
+    const box = svg.getBoundingClientRect();
+    const vb = svg.viewBox.baseVal;
+    /* viewBox units per screen pixel (the SVG keeps its aspect ratio inside its box) */
+    const unit = box.width > 0 && box.height > 0 ? Math.max(vb.width / box.width, vb.height / box.height) : 1;
+    const placed = [];
+    const order = [...features].sort((a, b) => (a.properties.label ? 0 : 1) - (b.properties.label ? 0 : 1));
+    let shown = 0;
+    for (const f of order) {
+      const anchor = f.properties.label;
+      const t = document.createElementNS(SVG, "text");
+      t.setAttribute("class", "label");
+      t.setAttribute("data-code", f.properties.code);
+      t.setAttribute("text-anchor", "middle");
+      t.setAttribute("dominant-baseline", "central");
+      t.textContent = f.properties.name;
+      labels.append(t);
+      if (!Array.isArray(anchor) || anchor.length !== 2) { hideLabel(t); continue; }
+      const [x, y] = project(anchor);
+      t.setAttribute("x", x.toFixed(1));
+      t.setAttribute("y", y.toFixed(1));
+      let fits = null;
+      for (const px of LABEL_PX) {
+        t.setAttribute("font-size", (px * unit).toFixed(2));
+        const b = t.getBBox();
+        const pad = unit;
+        const r = { x0: b.x - pad, y0: b.y - pad, x1: b.x + b.width + pad, y1: b.y + b.height + pad };
+        if (insidePolygon(paths.get(f.properties.code), r) && !placed.some((o) => overlaps(o, r))) { fits = r; break; }
+      }
+      if (fits) {
+        placed.push(fits);
+        t.setAttribute("data-fit", "yes");
+        t.removeAttribute("visibility");
+        shown++;
+      } else {
+        hideLabel(t);
+      }
+    }
+    svg.dataset.labels = String(shown);
+  }
+
+  function hideLabel(t) {
+    t.setAttribute("data-fit", "no");
+    t.setAttribute("visibility", "hidden");
+  }
+
+  function overlaps(a, b) {
+    return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+  }
+
+  /* The box's corners and edge midpoints all lie inside the path's fill. */
+  function insidePolygon(path, r) {
+    if (!path || typeof path.isPointInFill !== "function") return false;
+    const xm = (r.x0 + r.x1) / 2, ym = (r.y0 + r.y1) / 2;
+    const pts = [[r.x0, r.y0], [xm, r.y0], [r.x1, r.y0], [r.x1, ym], [r.x1, r.y1], [xm, r.y1], [r.x0, r.y1], [r.x0, ym]];
+    return pts.every(([x, y]) => path.isPointInFill(new DOMPoint(x, y)));
   }
 
   function itemNode(item) {
@@ -154,39 +237,113 @@
     return li;
   }
 
+  /* Fill the panel with one page of items from `url` (a buurt's or the city-wide list). */
+  async function loadList(url, scope, emptyText) {
+    const list = document.getElementById("items");
+    const panel = document.getElementById("panel");
+    const info = document.getElementById("panel-info");
+    panel.dataset.state = "loading";
+    list.replaceChildren();
+    const q = new URLSearchParams({ limit: "200" });
+    if (kindSelect.value) q.set("kind", kindSelect.value);
+    try {
+      const resp = await fetch(url + "?" + q.toString());
+      if (!resp.ok) throw new Error("HTTP " + resp.status);
+      const data = await resp.json();
+      if (panel.dataset.scope !== scope) return;
+      for (const item of data.items) list.append(itemNode(item));
+      info.textContent = data.items.length ? data.items.length + (data.next ? "+" : "") + " items" : emptyText;
+      panel.dataset.state = "loaded";
+    } catch (err) {
+      if (panel.dataset.scope !== scope) return;
+      info.textContent = "Kon de items niet laden (" + err.message + ").";
+      panel.dataset.state = "error";
+    }
+  }
+
   async function select(f) {
     const code = f.properties.code;
     if (selected) selected.classList.remove("selected");
     selected = paths.get(code);
     selected.classList.add("selected");
-    svg.append(selected); /* on top, so its outline is not hidden by neighbours */
-    const list = document.getElementById("items");
+    areas.append(selected); /* on top of its neighbours, so its outline is not hidden; names stay above */
     const panel = document.getElementById("panel");
     panel.dataset.buurt = code;
-    panel.dataset.state = "loading";
+    panel.dataset.scope = "buurt:" + code;
     document.getElementById("panel-title").textContent = f.properties.name;
     document.getElementById("panel-info").textContent = "laden…";
-    list.replaceChildren();
-    const q = new URLSearchParams({ limit: "200" });
-    if (kindSelect.value) q.set("kind", kindSelect.value);
-    try {
-      const resp = await fetch("/buurten/" + encodeURIComponent(code) + "/items?" + q.toString());
-      if (!resp.ok) throw new Error("HTTP " + resp.status);
-      const data = await resp.json();
-      if (panel.dataset.buurt !== code) return;
-      for (const item of data.items) list.append(itemNode(item));
-      document.getElementById("panel-info").textContent =
-        data.items.length ? data.items.length + (data.next ? "+" : "") + " items" : "Nog niets in deze buurt.";
-      panel.dataset.state = "loaded";
-    } catch (err) {
-      document.getElementById("panel-info").textContent = "Kon de items niet laden (" + err.message + ").";
-      panel.dataset.state = "error";
+    clearButton.hidden = false;
+    await loadList("/buurten/" + encodeURIComponent(code) + "/items", "buurt:" + code, "Nog niets in deze buurt.");
+  }
+
+  /* No buurt chosen: the items for the whole city (those that belong to no single buurt). */
+  async function showCity() {
+    if (selected) selected.classList.remove("selected");
+    selected = null;
+    const panel = document.getElementById("panel");
+    panel.dataset.buurt = "";
+    panel.dataset.scope = "city";
+    document.getElementById("panel-title").textContent = "Heel Maastricht";
+    document.getElementById("panel-info").textContent = "laden…";
+    clearButton.hidden = true;
+    await loadList("/items/no-buurt", "city", "Nu niets voor de hele stad.");
+    if (panel.dataset.scope === "city" && panel.dataset.state === "loaded") {
+      const info = document.getElementById("panel-info");
+      info.textContent = "Kies een buurt op de kaart of zoek je postcode of adres. Voor de hele stad: " + info.textContent + ".";
     }
   }
+
+  function say(text, state) {
+    searchResult.hidden = false;
+    searchResult.textContent = text;
+    searchResult.dataset.state = state;
+  }
+
+  /* The search box: /locate finds the buurt through the same chain as the items. */
+  async function locate(text) {
+    const q = text.trim();
+    if (!q) { say("Geef een postcode (bijv. 6211 PG) of een adres (bijv. Markt 1).", "error"); return; }
+    say("zoeken…", "loading");
+    try {
+      const resp = await fetch("/locate?" + new URLSearchParams({ q: q }).toString());
+      const data = await resp.json();
+      if (resp.status === 422) {
+        const d = Array.isArray(data.detail) && data.detail[0] ? data.detail[0].msg : "ongeldige invoer";
+        say("Kan dit niet zoeken: " + d + ".", "error");
+        return;
+      }
+      if (!resp.ok) throw new Error("HTTP " + resp.status);
+      const f = data.buurt ? byCode.get(data.buurt.code) : null;
+      if (!f) { say(q + ": " + (data.reason || "geen buurt gevonden") + ".", "none"); return; }
+      const how = { postcode: "postcode", address_point: "adres", street: "straat", venue: "plek",
+        buurt_name: "buurtnaam", source_coordinates: "coördinaten" }[data.method] || data.method;
+      say(q + " ligt in " + f.properties.name + " (gevonden via " + how + ", zekerheid " +
+        Math.round((data.confidence || 0) * 100) + "%).", "found");
+      searchResult.dataset.buurt = f.properties.code;
+      await select(f);
+    } catch (err) {
+      say("Zoeken lukte niet (" + err.message + ").", "error");
+    }
+  }
+
+  searchForm.addEventListener("submit", (e) => {
+    e.preventDefault();
+    delete searchResult.dataset.buurt;
+    locate(searchInput.value);
+  });
+
+  clearButton.addEventListener("click", () => { showCity(); });
+
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(placeLabels, 150);
+  });
 
   kindSelect.addEventListener("change", () => {
     recolour();
     if (selected) selected.dispatchEvent(new MouseEvent("click"));
+    else showCity();
   });
 
   async function start() {
@@ -204,7 +361,16 @@
       return;
     }
     const wanted = params.get("select");
-    if (wanted && paths.has(wanted)) paths.get(wanted).dispatchEvent(new MouseEvent("click"));
+    const query = params.get("q");
+    if (wanted && paths.has(wanted)) {
+      paths.get(wanted).dispatchEvent(new MouseEvent("click"));
+    } else if (query) {
+      searchInput.value = query;
+      showCity();
+      locate(query);
+    } else {
+      showCity();
+    }
   }
 
   start();
