@@ -13,6 +13,7 @@ import logging
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select, update
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Engine
 
 from tim.config import Config, Source
 from tim.errors import QualityError, RecordError, SourceError, TimError
+from tim.progress import ProgressCallback, Tracker
 from tim.records import Item, RawRecord
 
 log = logging.getLogger("tim.pipeline")
@@ -93,8 +95,11 @@ class Pipeline:
         return self._locator
 
     # -- stages --------------------------------------------------------------------------
-    def crawl(self, source: Source, *, validators=None, limit: int | None = None) -> CrawlOutcome:
-        """Fetch, normalise and locate one source's records (no storing). Raises on source failure."""
+    def crawl(self, source: Source, *, validators=None, limit: int | None = None,
+              on_record: Callable[[int], None] | None = None) -> CrawlOutcome:
+        """Fetch, normalise and locate one source's records (no storing). Raises on source failure.
+
+        ``on_record(1)`` is called for every record fetched (progress reporting)."""
         from tim.crawlers import REGISTRY
         from tim.crawlers.http import HttpClient
         from tim.normalizers import normalize
@@ -107,6 +112,8 @@ class Pipeline:
             crawler = REGISTRY[source.kind](source, http)
             for raw in crawler.crawl():
                 fetched += 1
+                if on_record is not None:
+                    on_record(1)
                 item = self._one(raw, source, errors, normalize)
                 if item is None:
                     failed += 1
@@ -148,7 +155,7 @@ class Pipeline:
         return item
 
     # -- one source -----------------------------------------------------------------------
-    def run_source(self, source: Source) -> SourceReport:
+    def run_source(self, source: Source, *, on_record: Callable[[int], None] | None = None) -> SourceReport:
         """Crawl one source and store its items; never raises for a source's own failure."""
         from tim.store.items import apply_run
         from tim.store.runs import finish_run, recent_fetch_counts, sharp_drop, start_run, update_source_state
@@ -161,7 +168,7 @@ class Pipeline:
         validators = DbValidatorStore(self.engine, source.id)
         log.info(logfmt("run_started", source=source.id, run=report.run_id))
         try:
-            outcome = self.crawl(source, validators=validators)
+            outcome = self.crawl(source, validators=validators, on_record=on_record)
         except Exception as exc:  # noqa: BLE001
             validators.forget()
             report.status = "failed"
@@ -223,10 +230,23 @@ class Pipeline:
             return [self.config.source(sid) for sid in source_ids]
         return [s for s in self.config.sources if s.enabled]
 
-    def run(self, source_ids: list[str] | None = None) -> list[SourceReport]:
-        """Run the given sources (default: every enabled one), then de-duplicate."""
-        reports = [self.run_source(src) for src in self.sources(source_ids)]
-        self.dedup()
+    def run(self, source_ids: list[str] | None = None, *, progress: ProgressCallback | None = None) -> list[SourceReport]:
+        """Run the given sources (default: every enabled one), then de-duplicate.
+
+        ``progress`` gets the events of task ``crawl`` (:mod:`tim.progress`): a step per source
+        (its records as they are fetched; its status and counts when done), then phase ``dedup``."""
+        sources = self.sources(source_ids)
+        tracker = Tracker(progress, "crawl", total=len(sources), unit="sources").start()
+        reports = []
+        for src in sources:
+            tracker.step(src.id)
+            report = self.run_source(src, on_record=tracker.add_records if progress else None)
+            reports.append(report)
+            tracker.step_done(status=report.status, fetched=report.fetched, inserted=report.inserted,
+                              updated=report.updated, failed=report.failed, seconds=f"{report.seconds:.2f}")
+        tracker.phase("dedup")
+        counts = self.dedup()
+        tracker.finish(failed_sources=sum(r.status == "failed" for r in reports), **counts)
         return reports
 
     def dedup(self) -> dict:
@@ -254,8 +274,10 @@ class Pipeline:
         return outcome, {f: missing.get(f, 0) for f in PREVIEW_FIELDS}
 
 
-def reassign(engine: Engine, locator) -> int:
-    """Recompute every stored item's place and buurt with ``locator``; return how many changed."""
+def reassign(engine: Engine, locator, *, progress: ProgressCallback | None = None) -> int:
+    """Recompute every stored item's place and buurt with ``locator``; return how many changed.
+
+    ``progress`` gets the events of task ``reassign``, counted in items."""
     from tim.store.clusters import item_dict
     from tim.store.items import item_to_row
     from tim.store.tables import ItemRow
@@ -263,7 +285,10 @@ def reassign(engine: Engine, locator) -> int:
     t = ItemRow.__table__
     changed = 0
     with engine.begin() as conn:
-        for row in conn.execute(select(t)).all():
+        rows = conn.execute(select(t)).all()
+        tracker = Tracker(progress, "reassign", total=len(rows), unit="items").start()
+        for row in rows:
+            tracker.advance(1, records=1)
             d = item_dict(row)
             item = Item(**{k: d.get(k) for k in (
                 "id", "source_id", "kind", "title", "description_html", "description_text", "url", "organizer",
@@ -278,4 +303,5 @@ def reassign(engine: Engine, locator) -> int:
             if any(getattr(row, k) != values[k] for k in keys):
                 conn.execute(update(t).where(t.c.id == row.id).values(**values))
                 changed += 1
+    tracker.finish(changed=changed)
     return changed

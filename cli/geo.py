@@ -15,6 +15,7 @@ import typer
 from tim.errors import TimError
 
 from .common import ConfigOption, DbOption, engine_for, fail
+from .progress import progress_display
 
 app = typer.Typer(help="Place -> point -> buurt: explain the chain, import CBS boundaries, postcodes and figures.",
                   no_args_is_help=True)
@@ -108,7 +109,8 @@ def import_buurten_cmd(
     from tim.geo.imports import import_buurten
 
     try:
-        report = import_buurten(engine_for(db), file, version, activate=activate)
+        with progress_display("import-buurten") as progress:
+            report = import_buurten(engine_for(db), file, version, activate=activate, progress=progress)
     except TimError as exc:
         fail(str(exc))
     typer.echo(f"imported {report['buurten']} buurten as version {report['version']!r}"
@@ -125,7 +127,8 @@ def import_postcodes_cmd(
     from tim.geo.imports import import_postcodes
 
     try:
-        report = import_postcodes(engine_for(db), file, label)
+        with progress_display("import-postcodes") as progress:
+            report = import_postcodes(engine_for(db), file, label, progress=progress)
     except TimError as exc:
         fail(str(exc))
     typer.echo(f"imported {report['addresses']} Maastricht addresses ({report['label']}); "
@@ -142,7 +145,8 @@ def import_stats_cmd(
     from tim.geo.imports import import_stats
 
     try:
-        report = import_stats(engine_for(db), file, label)
+        with progress_display("import-stats") as progress:
+            report = import_stats(engine_for(db), file, label, progress=progress)
     except TimError as exc:
         fail(str(exc))
     typer.echo(f"imported figures of {report['regions']} Maastricht regions ({report['label']})")
@@ -158,7 +162,8 @@ def reassign(db: DbOption = None, config: ConfigOption = Path("sources.toml")) -
 
     try:
         locator = Locator.load(engine=engine, settings=_settings(config))
-        changed = pipeline.reassign(engine, locator)
+        with progress_display("reassign") as progress:
+            changed = pipeline.reassign(engine, locator, progress=progress)
     except TimError as exc:
         fail(str(exc))
     typer.echo(f"reassigned: {changed} items changed (boundaries {locator.boundary_version})")

@@ -10,6 +10,7 @@ import typer
 from tim.errors import TimError
 
 from .common import DEFAULT_CONFIG, ConfigOption, DbOption, engine_for, fail, load, setup_logging
+from .progress import progress_display
 from .tables import buurt_counts, console, run_summary
 
 app = typer.Typer(help="Thuis in Maastricht: crawl, normalise, geocode, de-duplicate and bundle items per buurt.",
@@ -31,7 +32,8 @@ def crawl(
 ) -> None:
     """Run the whole pipeline once: crawl, normalise, geocode, store, de-duplicate.
 
-    Prints a summary per source; exits 1 if any source failed (the others are still stored).
+    Shows progress on stderr (a live display on a terminal, logfmt lines otherwise); prints a
+    summary per source; exits 1 if any source failed (the others are still stored).
     """
     from tim.pipeline import Pipeline
 
@@ -39,7 +41,8 @@ def crawl(
     cfg = load(config)
     engine = engine_for(db)
     try:
-        reports = Pipeline(cfg, engine).run(source_ids or None)
+        with progress_display("crawl") as progress:
+            reports = Pipeline(cfg, engine).run(source_ids or None, progress=progress)
     except Exception as exc:  # noqa: BLE001
         fail(str(exc))
     console.print(run_summary(reports))
@@ -81,8 +84,9 @@ def export_cmd(
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
     try:
         cfg = load_config_or_default(config, required=config != DEFAULT_CONFIG)
-        n = export(engine_for(db), fmt, output, raw=raw, buurt=buurt, kind=kind, since=when,
-                   by_source=by_source, config=cfg)
+        with progress_display("export") as progress:
+            n = export(engine_for(db), fmt, output, raw=raw, buurt=buurt, kind=kind, since=when,
+                       by_source=by_source, config=cfg, progress=progress)
     except (ValueError, TimError) as exc:
         fail(str(exc), code=2)
     if output:
@@ -97,7 +101,7 @@ def sources_check(config: ConfigOption = DEFAULT_CONFIG) -> None:
     cfg = load(config)
     table = Table(title=f"{config}: {len(cfg.sources)} sources")
     for col in ("id", "kind", "item_kind", "schedule", "enabled", "priority", "url"):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")  # ids and URLs are wrapped, never cut
     for s in cfg.sources:
         table.add_row(s.id, s.kind, s.item_kind, s.schedule, "yes" if s.enabled else "no", str(s.priority),
                       s.url or s.sitemap or "")
@@ -199,7 +203,8 @@ def demo(
 
     setup_logging(verbose)
     try:
-        result = run_demo(db, port=port, keep_serving=serve)
+        with progress_display("demo") as progress:
+            result = run_demo(db, port=port, keep_serving=serve, progress=progress)
     except OSError as exc:
         fail(f"cannot serve the demo sites on 127.0.0.1:{port}: {exc} (try --port)")
     console.print(run_summary(result.reports))

@@ -59,7 +59,10 @@ def run_summary(reports) -> RenderableType:
     """The per-source run table of ``tim crawl`` / ``tim demo``, with each error in full below it."""
     table = Table(title="Runs per source")
     for col in ("source", "status", "fetched", "inserted", "updated", "unchanged", "failed", "expired", "seconds"):
-        table.add_column(col, justify="right" if col not in ("source", "status") else "left")
+        if col in ("source", "status"):
+            table.add_column(col, overflow="fold")  # a source id is wrapped, never cut
+        else:
+            table.add_column(col, justify="right")
     errors = []
     for r in reports:
         colour = {"ok": "green", "not_modified": "green", "suspect": "yellow", "failed": "red"}.get(r.status, "")
@@ -75,7 +78,7 @@ def run_summary(reports) -> RenderableType:
 def buurt_counts(rows, title: str = "Active bundled items per buurt") -> Table:
     table = Table(title=title)
     for col in ("buurt_code", "buurt", "wijk", "items"):
-        table.add_column(col, justify="right" if col == "items" else "left")
+        table.add_column(col, justify="right" if col == "items" else "left", overflow="fold")
     for r in rows:
         table.add_row(r["buurt_code"] or "-", Text(r["buurt_name"] or "(city-wide / no buurt)"), r["wijk_code"] or "-",
                       str(r["items"]))

@@ -23,8 +23,10 @@ class DemoResult:
 DEMO_PORT = 8765
 
 
-def run_demo(db_url: str, *, port: int = DEMO_PORT, keep_serving: bool = False) -> DemoResult:
+def run_demo(db_url: str, *, port: int = DEMO_PORT, keep_serving: bool = False, progress=None) -> DemoResult:
     """Crawl every demo site once into ``db_url``; optionally keep serving the sites afterwards.
+
+    ``progress`` gets the crawl's events (:mod:`tim.progress`).
 
     The sites listen on a fixed port by default, so item URLs (and the ids of sources that key
     their records by URL) are the same on every demo run and a re-run is idempotent.
@@ -44,7 +46,7 @@ def run_demo(db_url: str, *, port: int = DEMO_PORT, keep_serving: bool = False) 
             path.write_text(demo_config_text(web.url("")), encoding="utf-8")
             config = load_config(path)
         engine = make_engine(db_url)
-        reports = Pipeline(config, engine).run()
+        reports = Pipeline(config, engine).run(progress=progress)
         with engine.connect() as conn:
             counts = buurt_counts(conn)
             clusters = conn.execute(select(func.count()).select_from(ClusterRow).where(ClusterRow.status == "active")).scalar_one()

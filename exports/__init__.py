@@ -16,6 +16,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from tim.progress import ProgressCallback, Tracker
+
 from .rows import BUNDLED_COLUMNS, RAW_COLUMNS, bundled_rows, raw_rows
 from .writers import WRITERS, safe_cell
 
@@ -58,18 +60,22 @@ def _source_ids(engine: Engine, raw: bool, filters: dict) -> set[str]:
         return {r.source_id for r in conn.execute(q)}
 
 
-def _write(engine: Engine, fmt: str, path: Path | None, raw: bool, filters: dict) -> int:
+def _write(engine: Engine, fmt: str, path: Path | None, raw: bool, filters: dict, tracker: Tracker) -> int:
+    tracker.step(path.name if path else "stdout")
     with engine.connect() as conn:
         rows = raw_rows(conn, **filters) if raw else bundled_rows(conn, **filters)
-        return WRITERS[fmt](rows, RAW_COLUMNS if raw else BUNDLED_COLUMNS, path)
+        n = WRITERS[fmt](tracker.counted(rows), RAW_COLUMNS if raw else BUNDLED_COLUMNS, path)
+    tracker.step_done(rows=n)
+    return n
 
 
 def export(engine: Engine, fmt: str, path: Path | None, *, raw: bool = False, by_source: bool = False,
            config=None, buurt: str | None = None, kind: str | None = None,
-           since: datetime | None = None) -> int:
+           since: datetime | None = None, progress: ProgressCallback | None = None) -> int:
     """Write the dataset in ``fmt`` to ``path`` (stdout if None); return the number of rows.
 
     With a file (or a directory and ``by_source``), ``datapackage.json`` is written beside it.
+    ``progress`` gets the events of task ``export``: a step per file written, its rows as records.
     """
     from . import datapackage
 
@@ -79,22 +85,29 @@ def export(engine: Engine, fmt: str, path: Path | None, *, raw: bool = False, by
     if path is None:
         if by_source or fmt == "parquet":
             raise ValueError(f"{'--by-source' if by_source else 'parquet'} needs an output path (-o)")
-        return _write(engine, fmt, None, raw, filters)
+        tracker = Tracker(progress, "export", total=1, unit="files").start(format=fmt)
+        n = _write(engine, fmt, None, raw, filters, tracker)
+        tracker.finish(rows=n)
+        return n
     path = Path(path)
     if not by_source:
-        n = _write(engine, fmt, path, raw, filters)
+        tracker = Tracker(progress, "export", total=1, unit="files").start(format=fmt)
+        n = _write(engine, fmt, path, raw, filters, tracker)
         res = [datapackage.resource(path, fmt, raw=raw, rows=n)]
         datapackage.write(path.parent, res, datapackage.crawled_sources(config, _source_ids(engine, raw, filters)))
+        tracker.finish(rows=n)
         return n
     path.mkdir(parents=True, exist_ok=True)
     total, resources = 0, []
     ids = sorted(_source_ids(engine, raw, filters))
+    tracker = Tracker(progress, "export", total=len(ids), unit="files").start(format=fmt)
     for sid in ids:
         target = safe_path(path, sid, EXTENSIONS[fmt])
-        n = _write(engine, fmt, target, raw, {**filters, "source": sid})
+        n = _write(engine, fmt, target, raw, {**filters, "source": sid}, tracker)
         total += n
         resources.append(datapackage.resource(target, fmt, raw=raw, rows=n))
     datapackage.write(path, resources, datapackage.crawled_sources(config, set(ids)))
+    tracker.finish(rows=total)
     return total
 
 

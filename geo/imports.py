@@ -30,17 +30,26 @@ from tim.geo.tables import (
     utcnow,
 )
 
+from tim.progress import ProgressCallback, Tracker
+
 from . import data
 from .boundaries import MAASTRICHT, read_buurt_features
 
 _GM_DIGITS = MAASTRICHT[2:]
 
 
-def import_buurten(engine: Engine, path: str | Path, version: str | None = None, *, activate: bool = True) -> dict:
-    """Store the Maastricht buurten of a CBS boundary file as ``version`` (default: the file name)."""
+def import_buurten(engine: Engine, path: str | Path, version: str | None = None, *, activate: bool = True,
+                   progress: ProgressCallback | None = None) -> dict:
+    """Store the Maastricht buurten of a CBS boundary file as ``version`` (default: the file name).
+
+    ``progress`` gets the events of task ``import-buurten`` (read, then one unit per buurt stored)."""
     path = Path(path)
     version = version or path.stem
+    tracker = Tracker(progress, "import-buurten", unit="buurten").start(file=path.name)
+    tracker.phase(f"reading {path.name}")
     buurten = read_buurt_features(path, wijk_names=data.wijk_names())
+    tracker.total = len(buurten)
+    tracker.phase("storing")
     ensure_geo_tables(engine)
     with Session(engine) as s:
         s.exec(delete(GeoBoundaryRow).where(GeoBoundaryRow.version == version))  # type: ignore[call-overload]
@@ -51,7 +60,9 @@ def import_buurten(engine: Engine, path: str | Path, version: str | None = None,
         for b in buurten:
             s.add(GeoBoundaryRow(version=version, buurt_code=b.code, buurt_name=b.name, wijk_code=b.wijk_code,
                                  wijk_name=b.wijk_name, geometry_wkb=b.geometry.wkb_hex))
+            tracker.advance(1, records=1)
         s.commit()
+    tracker.finish(buurten=len(buurten), version=version)
     return {"version": version, "buurten": len(buurten), "active": activate}
 
 
@@ -91,10 +102,17 @@ def _code(value: str, prefix: str, digits: int) -> str:
     return prefix + value.zfill(digits) if value else ""
 
 
-def import_postcodes(engine: Engine, path: str | Path, label: str | None = None) -> dict:
-    """Store (postcode, huisnummer) -> buurt for Maastricht from a CBS pc6hnr CSV."""
+def import_postcodes(engine: Engine, path: str | Path, label: str | None = None, *,
+                     progress: ProgressCallback | None = None) -> dict:
+    """Store (postcode, huisnummer) -> buurt for Maastricht from a CBS pc6hnr CSV.
+
+    ``progress`` gets the events of task ``import-postcodes``, one unit per row of the file."""
     path = Path(path)
+    tracker = Tracker(progress, "import-postcodes", unit="rows").start(file=path.name)
+    tracker.phase(f"reading {path.name}")
     header, rows = _read_table(path)
+    tracker.total = len(rows)
+    tracker.phase("checking rows")
     c_pc = _column(header, path, r"pc6", r"postcode.*")
     c_hn = _column(header, path, r"huisnummer", r"huisnr", r"hnr", r"housenumber")
     c_bu = _column(header, path, r"buurt(code)?\d{0,4}", r"bucode", r"buurtcode.*")
@@ -105,6 +123,7 @@ def import_postcodes(engine: Engine, path: str | Path, label: str | None = None)
     kept = skipped = 0
     batch: dict[tuple[str, int], GeoAddressBuurtRow] = {}
     for row in rows:
+        tracker.advance(1)
         if len(row) <= max(c for c in (c_pc, c_hn, c_bu, c_wk, c_gm) if c is not None):
             continue
         bu = _code(row[c_bu], "BU", 8)
@@ -117,10 +136,13 @@ def import_postcodes(engine: Engine, path: str | Path, label: str | None = None)
         hn = int(row[c_hn])
         batch[(pc, hn)] = GeoAddressBuurtRow(postcode=pc, housenumber=hn, buurt_code=bu, wijk_code=wk, label=label)
         kept += 1
+        tracker.add_records()
+    tracker.phase(f"storing {len(batch)} addresses")
     with Session(engine) as s:
         s.exec(delete(GeoAddressBuurtRow))  # type: ignore[call-overload]
         s.add_all(batch.values())
         s.commit()
+    tracker.finish(addresses=len(batch), skipped=skipped)
     return {"label": label, "addresses": len(batch), "skipped_other_municipalities": skipped}
 
 
@@ -135,10 +157,17 @@ def _number(value: str) -> float | None:
         return None
 
 
-def import_stats(engine: Engine, path: str | Path, label: str | None = None) -> dict:
-    """Store inhabitants (and households, area) per buurt/wijk of Maastricht from a CBS Kerncijfers CSV."""
+def import_stats(engine: Engine, path: str | Path, label: str | None = None, *,
+                 progress: ProgressCallback | None = None) -> dict:
+    """Store inhabitants (and households, area) per buurt/wijk of Maastricht from a CBS Kerncijfers CSV.
+
+    ``progress`` gets the events of task ``import-stats``, one unit per row of the file."""
     path = Path(path)
+    tracker = Tracker(progress, "import-stats", unit="rows").start(file=path.name)
+    tracker.phase(f"reading {path.name}")
     header, rows = _read_table(path)
+    tracker.total = len(rows)
+    tracker.phase("storing")
     c_code = _column(header, path, r"codering\d*", r"wijkenenbuurten", r"regiocode", r"code", r"gwbcode.*")
     c_name = _column(header, path, r"wijkenenbuurten", r"regionaam", r"naam", r"gwbnaam.*", required=False)
     c_inw = _column(header, path, r"aantalinwoners\d*", r"inwoners\d*", r"ainwoners")
@@ -150,6 +179,7 @@ def import_stats(engine: Engine, path: str | Path, label: str | None = None) -> 
     now = utcnow()
     with Session(engine) as s:
         for row in rows:
+            tracker.advance(1)
             if len(row) <= c_code:
                 continue
             code = row[c_code].strip().strip('"').upper()
@@ -165,7 +195,9 @@ def import_stats(engine: Engine, path: str | Path, label: str | None = None) -> 
                                       households=int(hh) if hh is not None else None,
                                       area_ha=area, label=label, imported_at=now))
             kept += 1
+            tracker.add_records()
         s.commit()
     if not kept:
         raise GeoError(f"{path}: no Maastricht (GM0935) regions found")
+    tracker.finish(regions=kept)
     return {"label": label, "regions": kept}

@@ -85,7 +85,8 @@ def test_export_formats_bundled_and_to_file(tmp_path, demo_web):
 def test_sources_check_and_dry_run(tmp_path, demo_web):
     cfg = _config(tmp_path, demo_web)
     runner = CliRunner()
-    res = runner.invoke(app, ["sources", "check", "--config", str(cfg)])
+    # tables are as wide as COLUMNS (pytest-xdist sets 80 in its workers): ask for a wide one
+    res = runner.invoke(app, ["sources", "check", "--config", str(cfg)], env={"COLUMNS": "200"})
     assert res.exit_code == 0 and "config OK" in res.output and "maastrichtdoet" in res.output
     db = tmp_path / "never.db"
     res = runner.invoke(app, ["sources", "test", "maastrichtdoet", "--limit", "5", "--config", str(cfg)],

@@ -58,7 +58,7 @@ def test_wheel_contents(wheel):
     dist_info = {t for t in tops if t.endswith(".dist-info")}
     assert tops - dist_info == {"tim"}, tops
     assert not [n for n in names if NOT_SHIPPED.search(n)]
-    for name in ("tim/__main__.py", "tim/pipeline.py", "tim/errors.py", "tim/records.py",
+    for name in ("tim/__main__.py", "tim/pipeline.py", "tim/errors.py", "tim/records.py", "tim/progress.py",
                  *(f"tim/{p}/__init__.py" for p in PACKAGES)):
         assert name in names, name
     for folder, pattern in (("data", "*.geojson"), ("data", "*.csv"), ("demo/content", "*.json"),
