@@ -165,7 +165,12 @@
     /* viewBox units per screen pixel (the SVG keeps its aspect ratio inside its box) */
     const unit = box.width > 0 && box.height > 0 ? Math.max(vb.width / box.width, vb.height / box.height) : 1;
     const placed = [];
-    const order = [...features].sort((a, b) => (a.properties.label ? 0 : 1) - (b.properties.label ? 0 : 1));
+    /* the largest buurten first: where names compete for room, theirs are written */
+    const size = new Map(features.map((f) => {
+      const bb = paths.get(f.properties.code).getBBox();
+      return [f.properties.code, bb.width * bb.height];
+    }));
+    const order = [...features].sort((a, b) => size.get(b.properties.code) - size.get(a.properties.code));
     let shown = 0;
     for (const f of order) {
       const anchor = f.properties.label;
@@ -191,7 +196,6 @@
       if (fits) {
         placed.push(fits);
         t.setAttribute("data-fit", "yes");
-        t.removeAttribute("visibility");
         shown++;
       } else {
         hideLabel(t);
