@@ -324,7 +324,10 @@
       say(q + " ligt in " + f.properties.name + " (gevonden via " + how + ", zekerheid " +
         Math.round((data.confidence || 0) * 100) + "%).", "found");
       searchResult.dataset.buurt = f.properties.code;
-      await select(f);
+      const opened = select(f);
+      /* on a narrow screen the panel is under the map: bring it into view */
+      document.getElementById("panel").scrollIntoView({ block: "nearest" });
+      await opened;
     } catch (err) {
       say("Zoeken lukte niet (" + err.message + ").", "error");
     }
