@@ -72,7 +72,10 @@ class RichProgress:
             SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[unit]}", markup=False), TextColumn("{task.fields[current]}", markup=False),
             TextColumn("{task.fields[records]} records", markup=False), TimeElapsedColumn(),
-            console=Console(file=stream), transient=False, refresh_per_second=8)
+            console=Console(file=stream), transient=False, refresh_per_second=8,
+            # stdout is left alone: it may be an export being written to a file or pipe; log lines
+            # on stderr are shown above the display
+            redirect_stdout=False, redirect_stderr=True)
         self.task_id = None
 
     def __enter__(self) -> RichProgress:

@@ -161,11 +161,12 @@ def test_not_a_terminal_gives_plain_logfmt_lines(world, tmp_path):
     assert quiet.returncode == 0 and "msg=progress" not in quiet.stderr
 
 
-def _run_in_pty(argv: list[str], cwd: Path, env: dict) -> tuple[int, str]:
-    """Run ``argv`` with stdin, stdout and stderr on a pseudo-terminal; return (code, screen text)."""
+def _run_in_pty(argv: list[str], cwd: Path, env: dict, stdout=None) -> tuple[int, str]:
+    """Run ``argv`` with stdin, stdout and stderr on a pseudo-terminal (or stdout to ``stdout``);
+    return (code, screen text)."""
     master, slave = pty.openpty()
     os.set_blocking(master, False)
-    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave, close_fds=True)
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=slave, stdout=stdout or slave, stderr=slave, close_fds=True)
     os.close(slave)
     chunks: list[bytes] = []
     deadline = time.monotonic() + 180
@@ -200,3 +201,13 @@ def test_a_terminal_gets_the_live_display(world, tmp_path):
     assert final, text
     assert any(re.search(r"crawl .*2/2 sources done 4 records \d+:\d\d:\d\d", line) for line in final), final
     assert "Runs per source" in text and "broken (failed):" in text
+
+    # an export to stdout while stderr is a terminal: the display is drawn, the data goes untouched
+    out = tmp_path / "export.csv"
+    with out.open("wb") as fh:
+        code, screen = _run_in_pty([sys.executable, "-m", "tim", "export", "--raw", "--format", "csv", "--db", db],
+                                   tmp_path, env, stdout=fh)
+    assert code == 0, screen
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert len(rows) == 4 and {r["source_id"] for r in rows} == {"good"}
+    assert "1/1 files" in ANSI.sub("", screen) and "source_id" not in screen
