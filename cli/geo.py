@@ -152,13 +152,15 @@ def import_stats_cmd(
 def reassign(db: DbOption = None, config: ConfigOption = Path("sources.toml")) -> None:
     """Recompute every stored item's buurt with the current boundaries and postcode table."""
     from tim import pipeline
+    from tim.config import load_config
 
     engine = engine_for(db)
     from tim.geo import Locator
 
     try:
         locator = Locator.load(engine=engine, settings=_settings(config))
-        changed = pipeline.reassign(engine, locator)
+        sources = load_config(config).sources if config is not None and Path(config).exists() else None
+        changed = pipeline.reassign(engine, locator, sources)
     except TimError as exc:
         fail(str(exc))
     typer.echo(f"reassigned: {changed} items changed (boundaries {locator.boundary_version})")

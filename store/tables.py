@@ -49,6 +49,8 @@ class ItemRow(SQLModel, table=True):
     """JSON list of category slugs."""
     image: str | None = Field(default=None, sa_column=Column(Text))
     published_at: datetime | None = None
+    online: bool = False
+    """The record itself says it happens online (geo then never places it)."""
 
     buurt_code: str | None = Field(default=None, max_length=10)
     buurt_name: str | None = Field(default=None, max_length=80)
