@@ -241,14 +241,16 @@ class Pipeline:
         return reports
 
     def dedup(self) -> dict:
-        """Re-cluster all active items and rebuild the bundled items."""
+        """Re-cluster all active items, rebuild the bundled items and the organisation directory."""
         from tim.store.clusters import Reclusterer, recluster
+        from tim.store.organisations import rebuild_organisations
 
         priorities = {s.id: s.priority for s in self.config.sources}
         if self._reclusterer is None:
             self._reclusterer = Reclusterer(self.config.dedup)
         with self.engine.begin() as conn:
             counts = recluster(conn, self.config.dedup, priorities, self._reclusterer)
+            counts.update(rebuild_organisations(conn))
         log.info(logfmt("dedup_finished", **counts))
         return counts
 

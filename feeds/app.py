@@ -71,9 +71,9 @@ def create_app(engine: Engine, config=None) -> FastAPI:
     app.state.clock = ChangeClock()
     app.state.cache = RenderCache(config.serve.cache_bytes)
 
-    from .routes import api, changes, feeds, page
+    from .routes import api, changes, feeds, organisations, page
 
-    for module in (api, feeds, changes, page):
+    for module in (api, feeds, changes, page, organisations):
         app.include_router(module.router)
     _include_status(app)
 
