@@ -18,8 +18,11 @@ Two parts, each switched off by ``events = false`` / ``posts = false``:
   objects with ``rendered`` HTML; ``date_gmt`` is UTC without an offset; ``link`` the permalink;
   ``_embed`` brings the terms (``wp:term``) and the author (``author``) by name.
 
-A part whose endpoint answers 404 (plugin not installed, REST route missing) is skipped with a
-note in the log and in ``notes``; both parts missing is a ``SourceError``. Records go through the
+The API lives at ``{url}/wp-json/``; when neither part answers there, the API root the site itself
+announces (the ``Link: <...>; rel="https://api.w.org/"`` header of its home page, e.g.
+``/?rest_route=/`` on a site without pretty permalinks) is tried. A part whose endpoint answers 404
+(plugin not installed, REST route missing) is skipped with a note in the log and in ``notes``;
+both parts missing is a ``SourceError``. Records go through the
 one HTTP policy (``crawlers.http``); fields are raw, the normaliser sanitises and decodes.
 """
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -42,8 +46,9 @@ from .paths import MAX_DEPTH, depth
 
 log = logging.getLogger(__name__)
 
-EVENTS_PATH = "wp-json/tribe/events/v1/events"
-POSTS_PATH = "wp-json/wp/v2/posts"
+EVENTS_ROUTE = "tribe/events/v1/events"
+POSTS_ROUTE = "wp/v2/posts"
+_API_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="?https://api\.w\.org/"?')
 PER_PAGE = 50
 """Records asked per page (``page_size`` overrides it; The Events Calendar allows up to 50 by
 default, core up to 100)."""
@@ -100,6 +105,7 @@ class WordPressCrawler(Crawler):
     def __init__(self, source, http):
         super().__init__(source, http)
         self.root = site_root(source.url)
+        self.api_root = urljoin(self.root, "wp-json/")
         self.pages_fetched = 0
         self.taken = 0
         self.notes: list[str] = []
@@ -137,6 +143,28 @@ class WordPressCrawler(Crawler):
                 return None
             raise
 
+    def endpoint(self, route: str) -> str:
+        """The URL of a REST route under the API root (pretty ``/wp-json/`` or ``?rest_route=``)."""
+        if "rest_route=" in self.api_root:
+            return add_or_replace_parameter(self.api_root, "rest_route", "/" + route)
+        return urljoin(self.api_root, route)
+
+    def discover(self) -> str | None:
+        """The API root the home page announces in its ``Link`` header, or None."""
+        if self.pages_fetched >= self.source.max_pages:
+            return None
+        self.pages_fetched += 1
+        try:
+            resp = self.http.fetch(self.root)
+        except FetchError as exc:
+            self.notes.append(f"home page {self.root} answered {exc}: no API root announced")
+            return None
+        for value in resp.headers.get_list("link"):
+            m = _API_LINK.search(value)
+            if m:
+                return urljoin(resp.url, m.group(1).strip())
+        return None
+
     def _take(self) -> None:
         if self.taken >= self.source.max_items:
             self.complete = False
@@ -149,6 +177,13 @@ class WordPressCrawler(Crawler):
         try:
             for part in parts:
                 yield from (self._events() if part == "events" else self._posts())
+            if parts and len(self.missing) == len(parts):
+                announced = self.discover()
+                if announced and announced != self.api_root:
+                    self.notes.append(f"the site announces its REST API at {announced}")
+                    self.api_root, self.missing = announced, []
+                    for part in parts:
+                        yield from (self._events() if part == "events" else self._posts())
         except _Stop:
             return
         if parts and len(self.missing) == len(parts):
@@ -156,7 +191,7 @@ class WordPressCrawler(Crawler):
                                               f"({'; '.join(self.notes)})")
 
     def _events(self) -> Iterator[RawRecord]:
-        url = add_or_replace_parameter(urljoin(self.root, EVENTS_PATH), "per_page", str(self.per_page))
+        url = add_or_replace_parameter(self.endpoint(EVENTS_ROUTE), "per_page", str(self.per_page))
         first = self._first("events", url)
         if first is None:
             return
@@ -183,7 +218,7 @@ class WordPressCrawler(Crawler):
             data, _headers = self._get(url)
 
     def _posts(self) -> Iterator[RawRecord]:
-        base = add_or_replace_parameter(urljoin(self.root, POSTS_PATH), "per_page", str(self.per_page))
+        base = add_or_replace_parameter(self.endpoint(POSTS_ROUTE), "per_page", str(self.per_page))
         base = add_or_replace_parameter(base, "_embed", "1")
         page = 1
         url = add_or_replace_parameter(base, "page", "1")

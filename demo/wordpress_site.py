@@ -67,15 +67,24 @@ def _int_arg(req: Request, name: str, default: int) -> int | None:
 class WordPressSite:
     """One demo WordPress site (one content file) under one path prefix."""
 
-    def __init__(self, cat: Catalog, base: str, site: str, prefix: str, *, posts: bool = True):
+    def __init__(self, cat: Catalog, base: str, site: str, prefix: str, *, posts: bool = True,
+                 plain_permalinks: bool = False):
         self.cat, self.site, self.prefix, self.with_posts = cat, site, prefix.rstrip("/"), posts
-        self.root = base.rstrip("/") + self.prefix
+        self.plain = plain_permalinks  # REST URLs as ?rest_route=/... (a site without pretty permalinks)
+        self.base = base.rstrip("/")
+        self.root = self.base + self.prefix
         self.meta = cat.meta[site]["site"]
         entries = cat.site(site)
         self.events = sorted((e for e in entries if e.kind == "event"), key=_start_key)
         self.posts = sorted((e for e in entries if e.kind == "news"), key=lambda e: e.published_at, reverse=True)
 
     # -- URLs --------------------------------------------------------------------------------
+    def api_url(self, route: str, **params: Any) -> str:
+        """A REST URL in the site's form: ``/wp-json/<route>`` or ``/?rest_route=/<route>``."""
+        if self.plain:
+            return f"{self.root}/?" + urlencode({"rest_route": "/" + route.strip("/"), **params})
+        return f"{self.root}/wp-json/{route.strip('/')}" + (f"?{urlencode(params)}" if params else "")
+
     def event_path(self, e: Entry) -> str:
         return f"{self.prefix}/evenement/{e.slug}/"
 
@@ -99,8 +108,8 @@ class WordPressSite:
             "author": "1", "status": "publish",
             "date": _stamp(created, TZ), "date_utc": _stamp(created, UTC),
             "modified": _stamp(created, TZ), "modified_utc": _stamp(created, UTC),
-            "url": self.root.rsplit(self.prefix, 1)[0] + self.event_path(e),
-            "rest_url": f"{self.root}{EVENTS_ROUTE}/{e.key}",
+            "url": self.base + self.event_path(e),
+            "rest_url": self.api_url(f"tribe/events/v1/events/{e.key}"),
             "title": e.data.get("titel_html") or html.escape(e.title, quote=False),
             "description": e.description_html(), "excerpt": "", "slug": e.slug, "image": False,
             "all_day": e.all_day,
@@ -143,10 +152,9 @@ class WordPressSite:
             return wp_error("event-archive-page-not-found", "The requested event archive page does not exist",
                             404)
         chunk = self.events[(page - 1) * per_page: page * per_page]
-        api = f"{self.root}{EVENTS_ROUTE}/"
 
         def page_url(n: int) -> str:
-            return api + "?" + urlencode({"per_page": per_page, "page": n})
+            return self.api_url("tribe/events/v1/events/", per_page=per_page, page=n)
 
         body: dict[str, Any] = {"events": [self.event_json(e) for e in chunk], "rest_url": page_url(page),
                                 "total": total, "total_pages": pages}
@@ -166,7 +174,7 @@ class WordPressSite:
             "guid": {"rendered": f"{self.root}/?p={e.key}"},
             "modified": local.strftime("%Y-%m-%dT%H:%M:%S"), "modified_gmt": gmt.strftime("%Y-%m-%dT%H:%M:%S"),
             "slug": e.slug, "status": "publish", "type": "post",
-            "link": self.root.rsplit(self.prefix, 1)[0] + self.post_path(e),
+            "link": self.base + self.post_path(e),
             "title": {"rendered": e.data.get("titel_html") or html.escape(e.title, quote=False)},
             "content": {"rendered": e.description_html() + "\n", "protected": False},
             "excerpt": {"rendered": f"<p>{html.escape(e.description_text()[:100])} [&hellip;]</p>\n",
@@ -198,12 +206,11 @@ class WordPressSite:
                             "The page number requested is larger than the number of pages available.", 400)
         chunk = self.posts[(page - 1) * per_page: page * per_page]
         embed = req.arg("_embed") is not None
-        api = f"{self.root}/wp-json/wp/v2/posts"
         links = []
         if page > 1:
-            links.append(f'<{api}?{urlencode({"per_page": per_page, "page": page - 1})}>; rel="prev"')
+            links.append(f'<{self.api_url("wp/v2/posts", per_page=per_page, page=page - 1)}>; rel="prev"')
         if page < pages:
-            links.append(f'<{api}?{urlencode({"per_page": per_page, "page": page + 1})}>; rel="next"')
+            links.append(f'<{self.api_url("wp/v2/posts", per_page=per_page, page=page + 1)}>; rel="next"')
         headers = {"X-WP-Total": str(total), "X-WP-TotalPages": str(pages), "Allow": "GET"}
         if links:
             headers["Link"] = ", ".join(links)

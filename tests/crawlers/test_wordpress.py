@@ -140,3 +140,26 @@ def test_config_requires_a_part_and_a_known_area():
         assert Source.model_validate({"id": "x", "kind": "wordpress", "url": "http://a/", "area": area}).area
     with pytest.raises(ValueError, match="online"):
         Source.model_validate({"id": "x", "kind": "rss", "url": "http://a/", "online": True, "area": "Malberg"})
+
+
+def test_a_site_without_pretty_permalinks_is_found_through_its_api_link(web, cat):
+    """No /wp-json/: the home page's Link header announces ?rest_route=, as WordPress core does."""
+    site = wordpress_site.WordPressSite(cat, web.url(""), "wijkplatform", "", plain_permalinks=True)
+
+    def home(req):
+        route = req.arg("rest_route")
+        if route == "/tribe/events/v1/events":
+            return site.events_api(req)
+        if route == "/wp/v2/posts":
+            return site.posts_api(req)
+        if route:
+            return wordpress_site.wp_error("rest_no_route", "No route", 404)
+        return Response("<html>Buurtplatform</html>",
+                        headers={"Link": f'<{web.url("/")}?rest_route=/>; rel="https://api.w.org/"'})
+
+    web.route("/", home)
+    records, crawler = crawl(make_source(web.url("/"), "wordpress", page_size=4))
+    assert len(records) == 15 and crawler.complete
+    assert any("rest_route" in n for n in crawler.notes)
+    routes = [r.arg("rest_route") for r in web.requests_to("/") if r.arg("rest_route")]
+    assert routes.count("/wp/v2/posts") == 2  # both pages of posts through rest_route
