@@ -25,7 +25,8 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from .text import fold, normalize_organizer, place_mask, vocabulary
 
@@ -138,10 +139,11 @@ class _Union:
         return True
 
 
-def _compatible(a: str, b: str) -> bool:
+def _compatible(a: str, b: str, ma: int | None = None, mb: int | None = None) -> bool:
     """Names that may be one organisation: no different places, no different numbers."""
     vocab = vocabulary()
-    ma, mb = place_mask(a.split(), vocab), place_mask(b.split(), vocab)
+    ma = place_mask(a.split(), vocab) if ma is None else ma
+    mb = place_mask(b.split(), vocab) if mb is None else mb
     if ma and mb and ma != mb:
         return False
     if (ma or mb) and not (ma and mb):
@@ -182,15 +184,22 @@ def cluster_organisations(mentions: list[Mention]) -> list[Organisation]:
         blocks[k[:2]].append(i)
         if " " in k:
             blocks[k.split()[-1][:4] + "$"].append(i)
+    masks = [place_mask(k.split(), vocabulary()) for k in keys]
     for members in blocks.values():
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                i, j = members[x], members[y]
-                if uf.find(i) == uf.find(j) or not _compatible(keys[i], keys[j]):
-                    continue
-                ratio = fuzz.token_sort_ratio(keys[i], keys[j])
-                if ratio >= NAME_RATIO or (ratio >= ADDRESS_RATIO and addrs[i] & addrs[j]):
-                    uf.union(i, j)
+        if len(members) < 2:
+            continue
+        block = [keys[i] for i in members]
+        # one rapidfuzz matrix per block; scores under ADDRESS_RATIO come back as 0
+        scores = process.cdist(block, block, scorer=fuzz.token_sort_ratio, score_cutoff=ADDRESS_RATIO,
+                               dtype=np.uint8)
+        for x, y in zip(*np.nonzero(np.triu(scores, k=1))):
+            i, j = members[x], members[y]
+            ratio = int(scores[x, y])
+            if not (ratio >= NAME_RATIO or addrs[i] & addrs[j]):
+                continue
+            if uf.find(i) == uf.find(j) or not _compatible(keys[i], keys[j], masks[i], masks[j]):
+                continue
+            uf.union(i, j)
     groups: dict[int, list[Mention]] = defaultdict(list)
     for k in keys:
         groups[uf.find(idx[k])].extend(by_key[k])

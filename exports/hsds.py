@@ -132,6 +132,10 @@ def table_schema(table: str) -> dict:
         f: dict[str, Any] = {"name": name, "type": type_, "description": description}
         if type_ == "datetime":
             f["format"] = "any"
+        elif name == "id" or name.endswith("_id"):
+            f["format"] = "uuid"
+        elif name in ("website", "url", "logo", "uri"):
+            f["format"] = "uri"
         constraints: dict[str, Any] = {}
         if required:
             constraints["required"] = True
