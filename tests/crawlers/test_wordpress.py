@@ -115,15 +115,19 @@ def test_posts_past_the_last_page_without_a_total(web):
         if page > 2:
             return Response(json.dumps({"code": "rest_post_invalid_page_number", "data": {"status": 400}}),
                             status=400, content_type="application/json")
-        return Response(json.dumps([{"id": page * 10 + i, "title": {"rendered": f"Bericht {page}.{i}"},
+        return Response(json.dumps([{"id": page * 10 + i, "title": {"rendered": f"Bericht {page}.{i} &#8211; "
+                                                                             "<script>alert(1)</script>"
+                                                                             "<img src=x onerror=alert(2)>nieuw"},
                                      "link": f"http://x.example/{page}/{i}", "date_gmt": "2026-01-05T10:00:00",
                                      "content": {"rendered": "<p>tekst</p>"}} for i in range(2)]),
                         content_type="application/json")
 
     web.route("/wp-json/wp/v2/posts", posts)
-    records, crawler = crawl(make_source(web.url("/"), "wordpress", events=False, page_size=2))
+    source = make_source(web.url("/"), "wordpress", events=False, page_size=2)
+    records, crawler = crawl(source)
     assert len(records) == 4 and crawler.complete
     assert records[0].fields["published_at"] == "2026-01-05T10:00:00+00:00"
+    assert normalize(records[0], source).title == "Bericht 1.0 \u2013 nieuw"  # no script, no handler
 
 
 def test_max_pages_stops_and_marks_incomplete(platform):
