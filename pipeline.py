@@ -85,6 +85,16 @@ class Pipeline:
         self.engine = engine
         self._locator = locator
         self._reclusterer = None  # kept across dedup passes: later passes are incremental
+        self._placements: dict[str, object] = {}
+
+    def placement(self, source: Source):
+        """The source's location strategy (``area``/``venue``/``online``, see ``geo.strategy``);
+        resolved once per source, a value that does not resolve fails the source."""
+        if source.id not in self._placements:
+            from tim.geo.strategy import placement
+
+            self._placements[source.id] = placement(self.locator, source)
+        return self._placements[source.id]
 
     @property
     def locator(self):
@@ -104,6 +114,7 @@ class Pipeline:
         from tim.crawlers.http import HttpClient
         from tim.normalizers import normalize
 
+        self.placement(source)  # a bad area/venue fails the source before anything is fetched
         http = HttpClient(self.config.http_for(source), source, validators)
         items: list[Item] = []
         errors: list[str] = []
@@ -149,7 +160,7 @@ class Pipeline:
             errors.append(f"source {source.id!r} record {item.source_key!r}: kind {item.kind!r} not in expected_kinds")
             return None
         try:
-            item.geo = self.locator.locate(item)
+            item.geo = self.placement(source).locate(item)
         except Exception as exc:  # noqa: BLE001  (keep the item, city-wide, and say why)
             log.error(logfmt("geo_failed", source=source.id, item=item.id, error=f"{type(exc).__name__}: {exc}"))
         return item
@@ -250,14 +261,16 @@ class Pipeline:
         return reports
 
     def dedup(self) -> dict:
-        """Re-cluster all active items and rebuild the bundled items."""
+        """Re-cluster all active items, rebuild the bundled items and the organisation directory."""
         from tim.store.clusters import Reclusterer, recluster
+        from tim.store.organisations import rebuild_organisations
 
         priorities = {s.id: s.priority for s in self.config.sources}
         if self._reclusterer is None:
             self._reclusterer = Reclusterer(self.config.dedup)
         with self.engine.begin() as conn:
             counts = recluster(conn, self.config.dedup, priorities, self._reclusterer)
+            counts.update(rebuild_organisations(conn))
         log.info(logfmt("dedup_finished", **counts))
         return counts
 
@@ -274,16 +287,21 @@ class Pipeline:
         return outcome, {f: missing.get(f, 0) for f in PREVIEW_FIELDS}
 
 
-def reassign(engine: Engine, locator, *, progress: ProgressCallback | None = None) -> int:
-    """Recompute every stored item's place and buurt with ``locator``; return how many changed.
+def reassign(engine: Engine, locator, sources: list[Source] | None = None, *,
+             progress: ProgressCallback | None = None) -> int:
+    """Recompute every stored item's place and buurt with ``locator`` (and each source's location
+    strategy, when ``sources`` are given); return how many changed.
 
     ``progress`` gets the events of task ``reassign``, counted in items."""
+    from tim.geo.strategy import placement
     from tim.store.clusters import item_dict
     from tim.store.items import item_to_row
     from tim.store.tables import ItemRow
 
     t = ItemRow.__table__
     changed = 0
+    by_id = {s.id: s for s in sources or []}
+    placements: dict[str, object] = {}
     with engine.begin() as conn:
         rows = conn.execute(select(t)).all()
         tracker = Tracker(progress, "reassign", total=len(rows), unit="items").start()
@@ -295,7 +313,10 @@ def reassign(engine: Engine, locator, *, progress: ProgressCallback | None = Non
                 "starts_at", "ends_at", "location_name", "address", "street", "housenumber", "postcode", "city",
                 "categories", "image")}, source_key=row.source_key, content_hash=row.content_hash)
             item.lat, item.lon = row.source_lat, row.source_lon
-            item.geo = locator.locate(item)
+            item.online = bool(row.online)
+            if row.source_id not in placements:
+                placements[row.source_id] = placement(locator, by_id.get(row.source_id))
+            item.geo = placements[row.source_id].locate(item)
             new = item_to_row(item, row.last_seen, row.last_run_id)
             keys = ("buurt_code", "buurt_name", "wijk_code", "geo_method", "geo_confidence", "geo_matched",
                     "geo_conflict", "boundary_version", "lat", "lon")

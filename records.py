@@ -41,6 +41,7 @@ RAW_FIELDS = (
     "kind",  # per-record kind override (e.g. Decidim meetings -> event)
     "published_at",
     "updated_at",
+    "online",  # True when the record itself says it happens online (Decidim typeOfMeeting)
 )
 
 
@@ -77,7 +78,9 @@ class GeoResult:
     """Where an item is, and why we think so.
 
     ``method`` is one of: ``source_coordinates``, ``address_point``, ``postcode``, ``street``,
-    ``venue``, ``buurt_name``, ``online:<provider>``, ``none``; ``confidence`` in [0, 1].
+    ``venue``, ``buurt_name``, ``online:<provider>``, ``source_venue``, ``source_area`` (the
+    source's default place, for an item naming none), ``online`` (an online item: never placed),
+    ``none``; ``confidence`` in [0, 1].
     ``buurt_code`` is ``None`` for items outside the municipality or without any place
     (city-wide). ``conflict`` describes disagreeing evidence that lost, if any.
     """
@@ -130,6 +133,8 @@ class Item:
     categories: list[str] = field(default_factory=list)
     image: str | None = None
     published_at: datetime | None = None
+    online: bool = False
+    """The record says it happens online (not the source's ``online`` flag, which geo applies)."""
     raw_hash: str = ""
     content_hash: str = ""
     geo: GeoResult | None = None
@@ -144,6 +149,8 @@ class Item:
                 "lon", "categories", "image", "published_at",
             )
         }
+        if self.online:  # only when set, so the hashes of every other item stay as they were
+            payload["online"] = True
         return RawRecord.hash_payload(payload)
 
 

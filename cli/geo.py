@@ -156,14 +156,16 @@ def import_stats_cmd(
 def reassign(db: DbOption = None, config: ConfigOption = Path("sources.toml")) -> None:
     """Recompute every stored item's buurt with the current boundaries and postcode table."""
     from tim import pipeline
+    from tim.config import load_config
 
     engine = engine_for(db)
     from tim.geo import Locator
 
     try:
         locator = Locator.load(engine=engine, settings=_settings(config))
+        sources = load_config(config).sources if config is not None and Path(config).exists() else None
         with progress_display("reassign") as progress:
-            changed = pipeline.reassign(engine, locator, progress=progress)
+            changed = pipeline.reassign(engine, locator, sources, progress=progress)
     except TimError as exc:
         fail(str(exc))
     typer.echo(f"reassigned: {changed} items changed (boundaries {locator.boundary_version})")

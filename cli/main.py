@@ -52,7 +52,7 @@ def crawl(
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | jsonl | geojson | parquet")] = "csv",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv | jsonl | geojson | parquet | hsds (organisations, a directory)")] = "csv",
     raw: Annotated[bool, typer.Option("--raw", help="One row per source record instead of per bundled item.")] = False,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout); a directory with --by-source.")] = None,
     buurt: Annotated[str | None, typer.Option(help="Only this buurt code (e.g. BU09350000).")] = None,
@@ -66,15 +66,30 @@ def export_cmd(
 
     A file export also writes datapackage.json beside it (Frictionless Data Package: a Table
     Schema per column, licences and source attribution). Files are written to a temporary file
-    and renamed, so a crash never leaves half a file.
+    and renamed, so a crash never leaves half a file. ``--format hsds -o DIR`` writes the
+    organisation directory as Open Referral HSDS tables (organization, location, address, service,
+    service_at_location) with a datapackage.json.
     """
     from datetime import UTC, datetime
 
     from tim.exports import FORMATS, export
     from tim.feeds.asgi import load_config_or_default
 
+    if fmt == "hsds":
+        from tim.exports.hsds import export_hsds
+
+        if output is None:
+            fail("--format hsds writes several files: give a directory with -o DIR", code=2)
+        try:
+            counts = export_hsds(engine_for(db), output,
+                                 load_config_or_default(config, required=config != DEFAULT_CONFIG))
+        except (ValueError, TimError) as exc:
+            fail(str(exc), code=2)
+        typer.echo(f"wrote {', '.join(f'{n} {t}' for t, n in counts.items())} to {output} "
+                   "(HSDS, with datapackage.json)", err=True)
+        return
     if fmt not in FORMATS:
-        fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", code=2)
+        fail(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}, hsds", code=2)
     when = None
     if since:
         try:

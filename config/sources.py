@@ -15,7 +15,7 @@ from .schedule import Schedule, parse_duration, parse_schedule
 ItemKind = Literal["vacancy", "event", "participation", "network", "initiative", "news"]
 assert set(ItemKind.__args__) == set(ITEM_KINDS)  # type: ignore[attr-defined]
 
-SOURCE_KINDS: tuple[str, ...] = ("rss", "ical", "json", "jsonld", "html", "decidim")
+SOURCE_KINDS: tuple[str, ...] = ("rss", "ical", "json", "jsonld", "html", "decidim", "wordpress")
 """The crawler kinds a source may name. Configuration validates against this list without importing
 the crawlers; ``tim.crawlers`` checks at import that its ``REGISTRY`` has exactly these keys."""
 
@@ -28,9 +28,9 @@ class Source(ConfigModel):
     name: str | None = None
     """Human name of the platform, shown in feeds as the item's source."""
     kind: str
-    """Crawler kind: rss, ical, json, jsonld, html or decidim (``SOURCE_KINDS``)."""
+    """Crawler kind: rss, ical, json, jsonld, html, decidim or wordpress (``SOURCE_KINDS``)."""
     url: str | None = None
-    """Start URL: the feed, calendar, API endpoint or listing page."""
+    """Start URL: the feed, calendar, API endpoint or listing page (wordpress: the site root)."""
     item_kind: ItemKind = "initiative"
     """What the records are: vacancy | event | participation | network | initiative | news."""
     schedule: str = "every 6h"
@@ -63,7 +63,8 @@ class Source(ConfigModel):
     limit_param: str | None = None
     """json paging=page|offset: query parameter carrying the page size, sent with ``page_size``."""
     page_size: int | None = None
-    """json paging=offset: records per page (also sent as ``limit_param`` when set)."""
+    """json paging=offset: records per page (also sent as ``limit_param`` when set); wordpress:
+    ``per_page`` of both APIs (default 50)."""
     headers: dict[str, str] = {}
     """Request headers; a value ``"env:NAME"`` is read from environment variable NAME at fetch time."""
     fields: dict[str, str] = {}
@@ -80,6 +81,22 @@ class Source(ConfigModel):
     """Listing / API pages fetched at most per run."""
     max_items: int = Field(default=5000, ge=1)
     """Records taken at most per run."""
+
+    # wordpress
+    events: bool = True
+    """wordpress: read The Events Calendar's REST API (``/wp-json/tribe/events/v1/events``) as events."""
+    posts: bool = True
+    """wordpress: read the posts API (``/wp-json/wp/v2/posts``) as news."""
+
+    # location strategy (see docs/geo.md): only for items with no place of their own
+    area: str | None = None
+    """A buurt or wijk (name, alias or CBS code) the source belongs to: its items with no place of
+    their own are put there (method ``source_area``, below any place found in the item)."""
+    venue: str | None = None
+    """A venue name or an address where the source's items happen when they name no place
+    themselves (method ``source_venue``); must resolve to a place in Maastricht."""
+    online: bool = False
+    """The source's items are online: city-wide, never placed in a buurt (method ``online``)."""
 
     # quality contract and health
     min_items: int = Field(default=1, ge=0)
@@ -121,10 +138,31 @@ class Source(ConfigModel):
             raise ValueError(f"unknown kind {value!r}; known kinds: {', '.join(sorted(SOURCE_KINDS))}")
         return value
 
+    @field_validator("area")
+    @classmethod
+    def _check_area(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from .areas import resolve_area
+
+        resolve_area(value)  # raises ValueError naming the known buurten
+        return value.strip()
+
+    @field_validator("venue")
+    @classmethod
+    def _check_venue(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("venue is empty")
+        return value.strip() if value else value
+
     @model_validator(mode="after")
     def _check_url(self) -> "Source":
         if not self.url and not self.sitemap:
             raise ValueError("needs 'url' (or 'sitemap' for jsonld/html)")
+        if self.online and (self.area or self.venue):
+            raise ValueError("'online = true' cannot be combined with 'area' or 'venue'")
+        if self.kind == "wordpress" and not (self.events or self.posts):
+            raise ValueError("wordpress: 'events' and 'posts' are both false: nothing to read")
         return self
 
     @property

@@ -16,10 +16,11 @@ from .ical import ICalCrawler
 from .json_api import JsonCrawler
 from .jsonld import JsonLdCrawler
 from .rss import RssCrawler
+from .wordpress import WordPressCrawler
 
 REGISTRY: dict[str, type[Crawler]] = {
     cls.kind: cls for cls in (RssCrawler, ICalCrawler, JsonCrawler, JsonLdCrawler, DecidimCrawler,
-                           HtmlCrawler)
+                           HtmlCrawler, WordPressCrawler)
 }
 
 if set(REGISTRY) != set(SOURCE_KINDS):  # a kind added on one side only

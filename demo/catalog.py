@@ -31,6 +31,8 @@ SOURCE_IDS = {
     "uitagenda": "uitagenda",
     "vrijwilligersbank": "vrijwilligersbank",
     "buurtnetwerken": "trajekt-buurtnetwerken",
+    "wijkplatform": "buurtplatform-malberg",
+    "buurtcentrum": "buurtcentrum-tragos",
 }
 #: content file (site) -> default item kind of its records
 SITE_KINDS = {
@@ -40,6 +42,8 @@ SITE_KINDS = {
     "uitagenda": "event",
     "vrijwilligersbank": "vacancy",
     "buurtnetwerken": "network",
+    "wijkplatform": "event",
+    "buurtcentrum": "event",
 }
 #: content file -> key of its list of records
 _LISTS = {
@@ -49,9 +53,12 @@ _LISTS = {
     "uitagenda": "evenementen",
     "vrijwilligersbank": "vacatures",
     "buurtnetwerken": "netwerken",
+    "wijkplatform": "items",
+    "buurtcentrum": "items",
 }
 #: place modes (``weergave``) and whether the item's place is given in some form
-MODES = ("adres", "adres+geo", "geo", "straat", "postcode", "tekst", "jsonld", "buurt", "geen")
+#: ``bron``: the record names no place; the source's own ``area``/``venue`` (the site's ``bron``) does
+MODES = ("adres", "adres+geo", "geo", "straat", "postcode", "tekst", "jsonld", "buurt", "geen", "bron")
 
 
 @dataclass(frozen=True)
@@ -152,13 +159,13 @@ class Entry:
         """The buurt a correct pipeline assigns: None for city-wide and out-of-area items."""
         if self.mode == "geen":
             return None
-        if self.mode == "buurt":
+        if self.mode in ("buurt", "bron"):
             return self.buurtcode_hint
         return self.place.buurtcode if self.place else None
 
     @property
     def expected_buurtnaam(self) -> str | None:
-        if self.mode == "buurt":
+        if self.mode in ("buurt", "bron"):
             return self.buurt
         if self.mode == "geen" or self.place is None:
             return None
@@ -195,7 +202,12 @@ class Catalog:
                 f"{site} {rec.get('id') or rec.get('slug')}: unknown weergave {mode!r}"
             )
         place = self.places[rec["plaats"]] if rec.get("plaats") else None
-        if place is None and mode not in ("buurt", "geen"):
+        if mode == "bron":
+            if place is not None:
+                raise ValueError(f"{site} {rec.get('id')}: weergave bron has no plaats of its own")
+            default = self.meta[site]["bron"]
+            rec = {**rec, "buurt": default["buurt"], "buurtcode": default["buurtcode"]}
+        if place is None and mode not in ("buurt", "geen", "bron"):
             raise ValueError(
                 f"{site} {rec.get('id') or rec.get('slug')}: weergave {mode} needs a plaats"
             )

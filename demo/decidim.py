@@ -2,9 +2,12 @@
 
 ``register(web, prefix="/decidim")`` adds ``POST {prefix}/api``: a real GraphQL endpoint
 (graphql-core) whose schema mirrors the public Decidim API as published in decidim/decidim
-(``decidim-core``'s query extensions, ``ParticipatorySpaceInterface``, ``ComponentInterface``,
+(``decidim-core``'s query extensions: one list field per participatory space manifest, here
+``participatoryProcesses`` and ``assemblies``; ``ParticipatorySpaceInterface``, ``ComponentInterface``,
 ``TranslatedField``, ``Coordinates``; the ``Proposals`` and ``Meetings`` components with Relay
-connections paged by ``first``/``after``). Queries are validated against that schema, so a
+connections paged by ``first``/``after``; a meeting's ``url``, ``typeOfMeeting`` (``in_person``,
+``online``, ``hybrid``) and ``withdrawn``, a proposal's ``withdrawn``). Like Decidim, the API lists
+withdrawn meetings and proposals; clients skip them. Introspection is on, as on Decidim. Queries are validated against that schema, so a
 wrong field name fails here as it would on a real Decidim. Content is Dutch, at real
 Maastricht addresses; descriptions carry HTML as Decidim's rich-text fields do.
 """
@@ -26,6 +29,8 @@ scalar DateTime
 type Query {
   participatoryProcesses: [ParticipatoryProcess]
   participatoryProcess(id: ID, slug: String): ParticipatoryProcess
+  assemblies: [Assembly]
+  assembly(id: ID!): Assembly
   component(id: ID!): ComponentInterface
 }
 
@@ -58,6 +63,20 @@ type ParticipatoryProcess implements ParticipatorySpaceInterface {
   startDate: Date
   endDate: Date
   publishedAt: DateTime!
+  type: String!
+  components: [ComponentInterface]
+}
+
+type Assembly implements ParticipatorySpaceInterface {
+  id: ID!
+  slug: String!
+  title: TranslatedField!
+  subtitle: TranslatedField
+  shortDescription: TranslatedField
+  description: TranslatedField
+  publishedAt: DateTime!
+  url: String
+  weight: Int!
   type: String!
   components: [ComponentInterface]
 }
@@ -102,6 +121,8 @@ type Proposal {
   state: String
   reference: String
   voteCount: Int
+  withdrawn: Boolean
+  withdrawnAt: DateTime
 }
 
 type Meeting {
@@ -115,8 +136,13 @@ type Meeting {
   locationHints: TranslatedField
   coordinates: Coordinates
   typeOfMeeting: String!
+  onlineMeetingUrl: String!
   reference: String!
   closed: Boolean!
+  url: String!
+  isWithdrawn: Boolean!
+  withdrawn: Boolean
+  withdrawnAt: DateTime
 }
 """
 
@@ -130,18 +156,23 @@ def _t(nl: str, en: str | None = None) -> dict[str, str]:
 
 
 def _meeting(mid: int, title: str, start: str, end: str, address: str, location: str,
-             coords: tuple[float, float] | None, body: str) -> dict[str, Any]:
+             coords: tuple[float, float] | None, body: str, *, type_of_meeting: str = "in_person",
+             online_url: str = "", withdrawn_at: str | None = None) -> dict[str, Any]:
     return {"id": str(mid), "title": _t(title), "description": _t(body), "startTime": start,
-            "endTime": end, "address": address, "location": _t(location), "locationHints": None,
-            "coordinates": list(coords) if coords else None, "typeOfMeeting": "in_person",
-            "reference": f"MDM-MEET-{mid}", "closed": False}
+            "endTime": end, "address": address, "location": _t(location) if location else None,
+            "locationHints": None, "coordinates": list(coords) if coords else None,
+            "typeOfMeeting": type_of_meeting, "onlineMeetingUrl": online_url,
+            "reference": f"MDM-MEET-{mid}", "closed": False, "withdrawn": withdrawn_at is not None,
+            "isWithdrawn": withdrawn_at is not None, "withdrawnAt": withdrawn_at}
 
 
 def _proposal(pid: int, title: str, body: str, address: str | None,
-              coords: tuple[float, float] | None, published: str, state: str | None = None) -> dict:
+              coords: tuple[float, float] | None, published: str, state: str | None = None,
+              withdrawn_at: str | None = None) -> dict:
     return {"id": str(pid), "title": _t(title), "body": _t(body), "address": address,
             "coordinates": list(coords) if coords else None, "publishedAt": published,
-            "state": state, "reference": f"MDM-PROP-{pid}", "voteCount": pid % 17}
+            "state": state, "reference": f"MDM-PROP-{pid}", "voteCount": pid % 17,
+            "withdrawn": withdrawn_at is not None, "withdrawnAt": withdrawn_at}
 
 
 PROCESSES: list[dict[str, Any]] = [
@@ -219,6 +250,10 @@ PROCESSES: list[dict[str, Any]] = [
                  _proposal(606, "Bankjes bij de bakker",
                            "<p>Even zitten na de boodschappen bij Bakkerij Paulissen.</p>",
                            "Malbergsingel 58, 6218 AV Maastricht", (50.864, 5.6549673), "2025-03-08T10:30:00+01:00"),
+                 _proposal(607, "Hondenuitlaatplek bij de singel",
+                           "<p>Ingetrokken: de indiener doet mee met idee 602.</p>",
+                           "Malbergsingel 30, 6218 AV Maastricht", None, "2025-03-09T09:00:00+01:00",
+                           withdrawn_at="2025-03-12T18:00:00+01:00"),
              ]},
             {"__typename": "Meetings", "id": "42", "name": _t("Bijeenkomsten"), "weight": 2,
              "items": [
@@ -230,6 +265,43 @@ PROCESSES: list[dict[str, Any]] = [
                           "2025-06-11T21:00:00+02:00", "Malbergsingel 68, 6218 AV Maastricht",
                           "Kindcentrum Manjefiek (aula)", None,
                           "<p>De ideeën worden gepresenteerd; daarna wordt gestemd.</p>"),
+                 _meeting(903, "Extra ideeënavond (vervalt)", "2025-04-09T19:00:00+02:00",
+                          "2025-04-09T21:00:00+02:00", "Malbergsingel 68, 6218 AV Maastricht",
+                          "Kindcentrum Manjefiek (aula)", (50.8636847, 5.6539962),
+                          "<p>Deze avond gaat niet door.</p>", withdrawn_at="2025-03-25T10:00:00+01:00"),
+             ]},
+        ],
+    },
+]
+
+#: Assemblies: standing participatory bodies (here a wijkraad), the second space type of the API.
+ASSEMBLIES: list[dict[str, Any]] = [
+    {
+        "id": "3", "slug": "wijkraad-west", "title": _t("Wijkraad Maastricht-West"),
+        "subtitle": _t("Bewoners van Mariaberg, Malberg, Caberg en Pottenberg"),
+        "shortDescription": _t("<p>De wijkraad adviseert de gemeente over de wijk.</p>"),
+        "description": _t("<p>De wijkraad vergadert elke maand, afwisselend in de wijk en online.</p>"),
+        "publishedAt": "2024-09-01T09:00:00+02:00", "weight": 1,
+        "components": [
+            {"__typename": "Meetings", "id": "51", "name": _t("Vergaderingen"), "weight": 1,
+             "items": [
+                 _meeting(1101, "Online spreekuur van de wijkraad", "2025-03-17T19:30:00+01:00",
+                          "2025-03-17T20:30:00+01:00", "", "", None,
+                          "<p>Stel je vraag aan de wijkraad via de videoverbinding.</p>",
+                          type_of_meeting="online", online_url="https://meet.example.org/wijkraad-west"),
+                 _meeting(1102, "Wijkraadvergadering maart", "2025-03-26T19:30:00+01:00",
+                          "2025-03-26T21:30:00+01:00", "Cannerplein 1, 6214 BA Maastricht", "De Tramhalte",
+                          (50.8442991, 5.6793134), "<p>Openbare vergadering; ook online te volgen.</p>",
+                          type_of_meeting="hybrid", online_url="https://meet.example.org/wijkraad-west"),
+                 _meeting(1103, "Schouw Caberg", "2025-04-05T10:00:00+02:00", "2025-04-05T12:00:00+02:00",
+                          "Kastanjelaan 64, 6217 SB Maastricht", "Buurtcentrum Tragos", (50.857003, 5.676996),
+                          "<p>Samen door de buurt lopen en zien wat beter kan.</p>"),
+             ]},
+            {"__typename": "Proposals", "id": "52", "name": _t("Adviezen"), "weight": 2,
+             "items": [
+                 _proposal(701, "Advies: speelplek Pottenberg opknappen",
+                           "<p>De wijkraad adviseert de speelplek aan de Terra Cottaplein te vernieuwen.</p>",
+                           "Terra cottaplein 20, 6216 BJ Maastricht", None, "2025-02-28T12:00:00+01:00"),
              ]},
         ],
     },
@@ -264,10 +336,25 @@ def build() -> Any:
     """The executable schema with resolvers attached to the SDL's fields."""
     schema = build_schema(SDL)
     q = schema.query_type.fields
-    components = {c["id"]: (p, c) for p in PROCESSES for c in p["components"]}
+    spaces = [(p, "Decidim::ParticipatoryProcess", "processes") for p in PROCESSES] + \
+             [(a, "Decidim::Assembly", "assemblies") for a in ASSEMBLIES]
+    components = {c["id"]: (p, c) for p, _kind, _path in spaces for c in p["components"]}
 
     def component_view(process: dict, comp: dict) -> dict:
-        return {**comp, "participatorySpace": {"id": process["id"], "type": "Decidim::ParticipatoryProcess"}}
+        kind = "Decidim::Assembly" if any(process is a for a in ASSEMBLIES) else "Decidim::ParticipatoryProcess"
+        return {**comp, "participatorySpace": {"id": process["id"], "type": kind}}
+
+    def space_path(comp_id: str) -> str:
+        space, _c = components[comp_id]
+        path = "assemblies" if any(space is a for a in ASSEMBLIES) else "processes"
+        return f"{path}/{space['slug']}"
+
+    def base_of(info) -> str:
+        return (info.context or {}).get("base", "")
+
+    for comp_id, (_space, comp) in components.items():
+        for item in comp["items"]:
+            item["_component"] = comp_id
 
     q["participatoryProcesses"].resolve = lambda _root, _info: [
         {**p, "type": "Decidim::ParticipatoryProcess",
@@ -277,6 +364,14 @@ def build() -> Any:
           "components": [component_view(p, c) for c in p["components"]]}
          for p in PROCESSES if p["id"] == id or p["slug"] == slug), None)
     q["component"].resolve = lambda _r, _i, id: (component_view(*components[id]) if id in components else None)
+    q["assemblies"].resolve = lambda _root, info: [
+        {**a, "type": "Decidim::Assembly", "url": f"{base_of(info)}/assemblies/{a['slug']}",
+         "components": [component_view(a, c) for c in a["components"]]} for a in ASSEMBLIES]
+    q["assembly"].resolve = lambda _r, info, id: next(
+        ({**a, "type": "Decidim::Assembly", "url": f"{base_of(info)}/assemblies/{a['slug']}",
+          "components": [component_view(a, c) for c in a["components"]]} for a in ASSEMBLIES if a["id"] == id), None)
+    schema.type_map["Meeting"].fields["url"].resolve = (
+        lambda m, info: f"{base_of(info)}/{space_path(m['_component'])}/f/{m['_component']}/meetings/{m['id']}")
     tf = schema.type_map["TranslatedField"].fields
     tf["translation"].resolve = lambda value, _i, locale: value.get(locale)
     tf["locales"].resolve = lambda value, _i: list(value)
@@ -307,8 +402,10 @@ def register(web: LocalWeb, prefix: str = "/decidim") -> None:
         except ValueError:
             return Response(json.dumps({"errors": [{"message": "invalid JSON body"}]}), 400,
                             content_type="application/json")
+        host = req.headers.get("host", "127.0.0.1")
         result = graphql_sync(schema, payload.get("query") or "", variable_values=payload.get("variables"),
-                              operation_name=payload.get("operationName"))
+                              operation_name=payload.get("operationName"),
+                              context_value={"base": f"http://{host}{prefix}"})
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [e.formatted for e in result.errors]

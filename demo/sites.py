@@ -12,6 +12,8 @@ trajekt-buurtnetwerken   one-page JSON of buurtnetwerken/initiatives /buurtnetwe
 uitagenda                JSON-LD agenda (listing + detail pages)     /uitagenda/
 vrijwilligersbank        HTML vacancy bank (3 listing pages)         /vrijwilligersbank/
 maastricht-denkt-mee     Decidim GraphQL (when demo/decidim.py is)   /decidim/api (POST)
+buurtplatform-malberg    WordPress: Events Calendar + posts, paged   /wijkplatform/
+buurtcentrum-tragos      WordPress agenda without addresses or posts /tragos/
 =======================  ==========================================  ======================
 
 plus ``/robots.txt`` (allows everything the demo crawls), the bank's sitemap and an index page at
@@ -24,7 +26,7 @@ import importlib
 import importlib.util
 from datetime import date
 
-from tim.demo import ical_site, json_sites, rss_site, uitagenda_site, vacaturebank_site
+from tim.demo import ical_site, json_sites, rss_site, uitagenda_site, vacaturebank_site, wordpress_site
 from tim.demo.catalog import SOURCE_IDS, load_catalog
 from tim.demo.pages import esc, layout
 from tim.demo.web import LocalWeb
@@ -33,6 +35,8 @@ from tim.demo.web import LocalWeb
 BASE_KINDS = frozenset({"rss", "ical", "json", "jsonld"})
 DECIDIM_SOURCE_ID = "maastricht-denkt-mee"
 DECIDIM_PREFIX = "/decidim"
+WIJKPLATFORM_PREFIX = "/wijkplatform"
+BUURTCENTRUM_PREFIX = "/tragos"
 
 
 def decidim_module():
@@ -64,6 +68,8 @@ def _index_page(decidim: bool) -> str:
         ("Uit in Maastricht (JSON-LD agenda)", uitagenda_site.HOME),
         ("Vrijwilligersbank Zuid-Limburg (HTML)", vacaturebank_site.HOME),
         ("Vrijwilligersbank sitemap", vacaturebank_site.SITEMAP_PATH),
+        ("Buurtplatform Malberg (WordPress)", f"{WIJKPLATFORM_PREFIX}/"),
+        ("Buurtcentrum Tragos - agenda (WordPress)", f"{BUURTCENTRUM_PREFIX}/"),
     ]
     if decidim:
         sites.append(("Maastricht Denkt Mee (Decidim GraphQL, POST)", f"{DECIDIM_PREFIX}/api"))
@@ -86,6 +92,8 @@ def build_demo_web(host: str = "127.0.0.1", port: int = 0, today: date | None = 
     json_sites.register(web, cat, base)
     uitagenda_site.register(web, cat, base)
     vacaturebank_site.register(web, cat, base)
+    wordpress_site.register(web, cat, base, "wijkplatform", WIJKPLATFORM_PREFIX)
+    wordpress_site.register(web, cat, base, "buurtcentrum", BUURTCENTRUM_PREFIX, posts=False)
     decidim = decidim_module()
     if decidim is not None:
         decidim.register(web, prefix=DECIDIM_PREFIX)
@@ -256,6 +264,39 @@ allow_private_network = true
 priority = 30
 {fields}"""
 
+_WORDPRESS_SOURCES = """
+# A buurtplatform on WordPress: three lines (id, kind, url) would do; area = "Malberg" puts its
+# items that name no place of their own in Malberg. page_size = 4 only to show the paging.
+[[sources]]
+id = "{wijkplatform}"
+name = "Buurtplatform Malberg (demo)"
+kind = "wordpress"
+url = "{base}{wijkplatform_prefix}/"
+area = "Malberg"
+item_kind = "event"
+schedule = "every 1h"
+allow_private_network = true
+priority = 60
+page_size = 4
+min_items = 5
+expected_kinds = ["event", "news"]
+
+# A community centre's agenda: its activities name no address, they happen in the centre.
+# The site has no posts API (404): the crawler skips that part with a note.
+[[sources]]
+id = "{buurtcentrum}"
+name = "Buurtcentrum Tragos - agenda (demo)"
+kind = "wordpress"
+url = "{base}{buurtcentrum_prefix}/"
+venue = "{venue}"
+item_kind = "event"
+schedule = "every 1h"
+allow_private_network = true
+priority = 60
+min_items = 3
+expected_kinds = ["event"]
+"""
+
 _DECIDIM_SOURCE = """
 [[sources]]
 id = "{id}"
@@ -290,6 +331,12 @@ def demo_config_text(base_url: str, kinds: frozenset[str] | set[str] | None = No
     if "html" in kinds:
         text += _HTML_SOURCES.format(
             base=base, bank=SOURCE_IDS["vrijwilligersbank"], fields=_HTML_FIELDS
+        )
+    if "wordpress" in kinds:
+        text += _WORDPRESS_SOURCES.format(
+            base=base, wijkplatform=SOURCE_IDS["wijkplatform"], wijkplatform_prefix=WIJKPLATFORM_PREFIX,
+            buurtcentrum=SOURCE_IDS["buurtcentrum"], buurtcentrum_prefix=BUURTCENTRUM_PREFIX,
+            venue=load_catalog().meta["buurtcentrum"]["bron"]["venue"],
         )
     if "decidim" in kinds and decidim_module() is not None:
         text += _DECIDIM_SOURCE.format(id=DECIDIM_SOURCE_ID, base=base, prefix=DECIDIM_PREFIX)

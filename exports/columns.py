@@ -45,7 +45,7 @@ _COMMON = {
     "buurt_code": _c("buurt_code", "string", "CBS buurt code (BU0935xxxx); empty for city-wide items."),
     "buurt_name": _c("buurt_name", "string", "CBS buurt name."),
     "wijk_code": _c("wijk_code", "string", "CBS wijk code (WK0935xx)."),
-    "geo_method": _c("geo_method", "string", "How the buurt was decided: source_coordinates, address_point, postcode, street, venue, buurt_name, online:<provider> or none."),
+    "geo_method": _c("geo_method", "string", "How the buurt was decided: source_coordinates, address_point, postcode, street, venue, buurt_name, online:<provider>, source_venue or source_area (the source's default place), online (an online item, never placed) or none."),
     "geo_confidence": _c("geo_confidence", "number", "Confidence of the buurt decision, 0-1."),
     "geo_matched": _c("geo_matched", "string", "The text the buurt decision rests on."),
     "geo_conflict": _c("geo_conflict", "string", "Disagreeing place evidence that lost, if any."),

@@ -71,9 +71,9 @@ def create_app(engine: Engine, config=None) -> FastAPI:
     app.state.clock = ChangeClock()
     app.state.cache = RenderCache(config.serve.cache_bytes)
 
-    from .routes import api, changes, docs, feeds, locate, page
+    from .routes import api, changes, docs, feeds, locate, organisations, page
 
-    for module in (api, feeds, changes, locate, page, docs):
+    for module in (api, feeds, changes, locate, page, organisations, docs):
         app.include_router(module.router)
     _include_status(app)
 

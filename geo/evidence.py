@@ -34,6 +34,9 @@ CONFIDENCE = {
     "outside_city": 0.9,  # the address's place (or city field) is outside Maastricht
     "outside_postcode": 0.9,  # a postcode outside the Maastricht PC4 areas
     "outside_mention": 0.72,  # an outside place named in the text: blocks names, venues, streets
+    "source_venue": 0.35,  # the source's ``venue``, for an item that names no place (below all above)
+    "source_area": 0.3,  # the source's ``area`` (a buurt; a wijk gives the wijk only), likewise
+    "online": 0.95,  # an online item (the record or its source says so): city-wide, never placed
     "online:nominatim": 0.7,
     "online:photon": 0.7,
     "online:pdok": 0.9,

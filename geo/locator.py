@@ -111,12 +111,21 @@ class Locator:
         return [replace(b, inhabitants=self.inhabitants.get(b.code, b.inhabitants)) for b in self.b.buurten]
 
     # -- public API ------------------------------------------------------------------------
-    def locate(self, item: Item, *, trace: bool = False) -> GeoResult:
-        """The buurt of one item, from all its place fields."""
+    def locate(self, item: Item, *, trace: bool = False, fallback: Evidence | None = None) -> GeoResult:
+        """The buurt of one item, from all its place fields. ``fallback`` (the source's default
+        place, see ``geo.strategy``) is used only when the item names no place of its own; an
+        online item is never placed."""
+        if getattr(item, "online", False):
+            return self.online_result("the record says it happens online")
         parts = self._item_parts(item)
         texts = [(f, getattr(item, f, None)) for f in _TEXT_FIELDS]
         coords = (item.lat, item.lon) if item.lat is not None and item.lon is not None else None
-        return self._run(coords, parts, [(f, t) for f, t in texts if t], trace=trace)
+        return self._run(coords, parts, [(f, t) for f, t in texts if t], trace=trace, fallback=fallback)
+
+    def online_result(self, why: str) -> GeoResult:
+        """The result of an online item: city-wide, with the reason."""
+        return GeoResult(method="online", confidence=CONFIDENCE["online"], matched="online",
+                         boundary_version=self.b.version, steps=[{"method": "online", "note": why}])
 
     def explain(self, text: str, *, trace: bool = True) -> GeoResult:
         """The same chain on one free text (an address, a sentence, "lat, lon"); steps filled
@@ -167,7 +176,8 @@ class Locator:
         matched = ", ".join(p for p in (f"{street or ''} {hn or ''}".strip(), postcode or "", city or "") if p)
         return AddressParts(street, hn, postcode, city, in_area, matched)
 
-    def _run(self, coords, parts: AddressParts | None, texts: list[tuple[str, str]], *, trace: bool) -> GeoResult:
+    def _run(self, coords, parts: AddressParts | None, texts: list[tuple[str, str]], *, trace: bool,
+             fallback: Evidence | None = None) -> GeoResult:
         ev: list[Evidence] = []
         in_area = bool(parts and parts.in_area)
         if coords is not None:
@@ -182,6 +192,9 @@ class Locator:
             if online is not None:
                 ev.append(online)
                 winner, conf, conflicts = decide(ev, self.wijk_of)
+        if winner is None and fallback is not None:  # no place of its own, none outside either
+            ev.append(fallback)
+            winner, conf, conflicts = decide(ev, self.wijk_of)
         return self._result(winner, conf, conflicts, ev, trace)
 
     def _result(self, winner, conf, conflicts, ev, trace) -> GeoResult:

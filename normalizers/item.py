@@ -142,10 +142,20 @@ def _normalize(raw: RawRecord, source: SourceLike) -> Item:
         categories=map_categories(fields.get("categories")),
         image=_image_url(fields.get("image"), base),
         published_at=published_at,
+        online=_flag(fields.get("online")),
         raw_hash=raw.raw_hash,
     )
     item.content_hash = item.compute_content_hash()
     return item
+
+
+def _flag(value: Any) -> bool:
+    """A raw boolean: ``True``, ``1``, ``"true"``/``"yes"``/``"ja"``/``"1"``; anything else is False."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return value == 1
+    return isinstance(value, str) and value.strip().lower() in ("true", "yes", "ja", "1", "online")
 
 
 def _image_url(value: Any, base: str | None, depth: int = 0) -> str | None:

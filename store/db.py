@@ -47,7 +47,7 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
         raise StoreError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
     if create:
         try:
-            from . import tables  # noqa: F401  (registers the tables)
+            from . import org_tables, tables  # noqa: F401  (registers the tables)
 
             SQLModel.metadata.create_all(engine)
         except Exception as exc:  # noqa: BLE001

@@ -64,6 +64,7 @@ def item_to_row(item: Item, now, run_id: int | None) -> dict:
         "categories": json.dumps(item.categories, ensure_ascii=False),
         "image": item.image,
         "published_at": to_db(item.published_at),
+        "online": item.online,
         "buurt_code": geo.buurt_code if geo else None,
         "buurt_name": geo.buurt_name if geo else None,
         "wijk_code": geo.wijk_code if geo else None,

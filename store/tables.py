@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text
+from sqlalchemy import Column, Index, Text, false
 from sqlmodel import Field, SQLModel
 
 
@@ -49,6 +49,8 @@ class ItemRow(SQLModel, table=True):
     """JSON list of category slugs."""
     image: str | None = Field(default=None, sa_column=Column(Text))
     published_at: datetime | None = None
+    online: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    """The record itself says it happens online (geo then never places it)."""
 
     buurt_code: str | None = Field(default=None, max_length=10)
     buurt_name: str | None = Field(default=None, max_length=80)

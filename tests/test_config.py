@@ -84,6 +84,8 @@ def test_the_shipped_sources_toml_is_valid():
         (GOOD.replace('id = "uitagenda"', 'id = "vacaturebank"'), ["duplicate id"]),
         (GOOD + "\n[settings]\ndelai = 3\n", ["'settings.delai'", "unknown key"]),
         (GOOD.replace('url = "http://127.0.0.1/agenda/"\n', ""), ["'uitagenda'", "needs 'url'"]),
+        (GOOD.replace('id = "uitagenda"\n', 'id = "uitagenda"\narea = "Narnia"\n'),
+         ["'uitagenda'", "'area'", "unknown area 'Narnia'", "Malberg"]),
     ],
 )
 def test_config_errors_name_source_and_key(tmp_path, text, expected):

@@ -447,6 +447,9 @@ def test_content_covers_at_least_25_buurten(cat):
             assert names[e.buurt] == e.buurtcode_hint
             assert e.buurt in e.title + e.description_text(), e.key
             codes.add(names[e.buurt])
+        elif e.mode == "bron":  # no place of its own: the source's area / venue (the site's "bron")
+            assert e.place is None and names[cat.meta[e.site]["bron"]["buurt"]] == e.buurtcode_hint
+            codes.add(e.buurtcode_hint)
         elif e.place and e.place.in_maastricht and e.mode != "geen":
             p = e.place
             codes.add(
@@ -467,6 +470,7 @@ def test_content_covers_at_least_25_buurten(cat):
         "jsonld",
         "buurt",
         "geen",
+        "bron",
     }
     out = [e for e in cat.all_entries() if e.place and not e.place.in_maastricht]
     assert {e.place.plaats for e in out} == {"Meerssen", "Valkenburg aan de Geul", "Lanaken"}
@@ -524,8 +528,10 @@ def test_expected_items_cover_every_served_record(cat):
         "uitagenda": 23,
         "vrijwilligersbank": 18,
         "trajekt-buurtnetwerken": 15,
+        "buurtplatform-malberg": 15,
+        "buurtcentrum-tragos": 5,
     }
-    assert sum(1 for x in items if x["out_of_area"]) == 6
+    assert sum(1 for x in items if x["out_of_area"]) == 7
     assert all(x["buurt_code"] is None for x in items if x["out_of_area"] or x["mode"] == "geen")
 
 

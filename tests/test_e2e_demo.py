@@ -123,3 +123,97 @@ def test_recurring_activities_and_lookalikes_stay_apart(demo):
         clusters = [_find(items, row).cluster_id for row in rows]
         assert len(rows) >= 2
         assert len(set(clusters)) == len(clusters), why
+
+
+# -- the organisation directory (issue 13) -------------------------------------------------------
+
+def _orgs(engine):
+    from tim.store.organisations import list_organisations, organisation_items
+
+    with engine.connect() as conn:
+        return {o["name"]: o for o in list_organisations(conn)}, organisation_items(conn)
+
+
+def test_organisations_are_deduplicated_across_sources_and_linked(demo):
+    _pipe, engine, _f, _s, _cat = demo
+    orgs, links = _orgs(engine)
+    items = {i.id: i for i in _items(engine)}
+    malberg = orgs["Buurtplatform Malberg"]  # its events name it with and without "Stichting"
+    assert "Stichting Buurtplatform Malberg" in malberg["alternate_names"]
+    assert "Stichting Buurtplatform Malberg" not in orgs
+    assert {items[i["item_id"]].source_id for i in links[malberg["id"]]} == {"buurtplatform-malberg"}
+    caberg = orgs["Buurtnetwerk Caberg"]  # its own record (buurtnetwerken) and its activities elsewhere
+    assert len(caberg["source_ids"]) >= 3 and "trajekt-buurtnetwerken" in caberg["source_ids"]
+    assert caberg["buurt_code"] == "BU09350205" and caberg["website"]
+    assert {"self", "organizer"} <= {i["role"] for i in links[caberg["id"]]}
+    assert orgs["Buurtnetwerk Malberg"]["id"] != caberg["id"]
+    for org_links in links.values():
+        for link in org_links:
+            assert link["item_id"] in items and items[link["item_id"]].status == "active"
+            assert link["bundled_id"] == items[link["item_id"]].cluster_id
+
+
+def test_hsds_export_is_a_valid_data_package_linking_items_to_organisations(demo, tmp_path):
+    import csv
+
+    from frictionless import Package, validate
+    from typer.testing import CliRunner
+
+    from tim.cli.main import app
+
+    _pipe, engine, _f, _s, _cat = demo
+    url = engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "hsds"
+    result = CliRunner().invoke(app, ["export", "--format", "hsds", "-o", str(out), "--db", url])
+    assert result.exit_code == 0, result.output
+    report = validate(str(out / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:5]
+    package = Package(str(out / "datapackage.json"))
+    assert {r.name for r in package.resources} == {"organization", "location", "address", "service",
+                                                  "service_at_location"}
+
+    def rows(name):
+        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+
+    orgs, links = _orgs(engine)
+    organization, service, location = rows("organization"), rows("service"), rows("location")
+    assert len(organization) == len(orgs)
+    assert {s["organization_id"] for s in service} <= {o["id"] for o in organization}
+    assert len(service) == sum(len({i["item_id"] for i in v}) for v in links.values())
+    caberg = orgs["Buurtnetwerk Caberg"]
+    assert len([s for s in service if s["organization_id"] == caberg["id"]]) == len({i["item_id"] for i in links[caberg["id"]]})
+    loc = next(r for r in location if r["organization_id"] == caberg["id"])
+    assert "BU09350205" in loc["description"] and loc["location_type"] == "physical"
+    # a real validation: an organisation id that does not exist fails the foreign key
+    broken = out / "service.csv"
+    text = broken.read_text(encoding="utf-8").replace(caberg["id"], "00000000-0000-5000-8000-000000000000")
+    broken.write_text(text, encoding="utf-8")
+    doc = json.loads((out / "datapackage.json").read_text())
+    for r in doc["resources"]:  # so that only the foreign key can fail, not the file's hash
+        r.pop("bytes", None), r.pop("hash", None)
+    (out / "datapackage.json").write_text(json.dumps(doc))
+    bad = validate(str(out / "datapackage.json"))
+    assert not bad.valid and "foreign-key" in {row[0] for row in bad.flatten(["type"])}
+
+
+def test_organisations_api(demo):
+    from fastapi.testclient import TestClient
+
+    from tim.feeds import create_app
+
+    pipe, engine, _f, _s, _cat = demo
+    orgs, _links = _orgs(engine)
+    with TestClient(create_app(engine, pipe.config)) as client:
+        r = client.get("/organisations")
+        assert r.status_code == 200 and r.json()["count"] == len(orgs)
+        assert client.get("/organisations", headers={"If-None-Match": r.headers["etag"]}).status_code == 304
+        caberg = client.get("/buurten/BU09350205/organisations.json").json()["organisations"]
+        names = {o["name"] for o in caberg}
+        assert "Buurtnetwerk Caberg" in names and all(o["buurt_code"] == "BU09350205" for o in caberg)
+        net = next(o for o in caberg if o["name"] == "Buurtnetwerk Caberg")
+        with engine.connect() as conn:
+            ids = {c.id for c in conn.execute(select(ClusterRow.id))}
+        assert net["items"] and all(i["id"] in ids for i in net["items"])
+        assert client.get("/buurten/BU09999999/organisations.json").status_code == 404
+        assert client.get("/organisations?buurt=nope").status_code == 422

@@ -90,6 +90,32 @@ def test_every_export_is_inert(hostile_store, tmp_path, fmt, raw):
         assert problems == [], problems[:10]
 
 
+def test_the_organisation_directory_and_its_hsds_export_are_inert(hostile_store, tmp_path):
+    """Hostile organiser names become organisation records: plain text in the store and in HSDS."""
+    from tim.exports.hsds import export_hsds
+    from tim.store.organisations import list_organisations
+
+    engine, cfg, _ = hostile_store
+    with engine.connect() as conn:
+        orgs = list_organisations(conn)
+    assert len(orgs) >= 3, "the hostile organisers should be in the directory"
+    for o in orgs:
+        for key in ("name", "description", "address", "city"):
+            assert not text_problems(o[key] or ""), (key, o[key])
+        assert not url_problems(o["website"] or "") if o["website"] else True
+    counts = export_hsds(engine, tmp_path / "hsds", cfg)
+    assert counts["organization"] == len(orgs) and counts["service"] >= len(orgs)
+    for f in sorted((tmp_path / "hsds").iterdir()):
+        body = f.read_bytes()
+        assert active_in(body) is None, (f.name, active_in(body))
+        if f.suffix == ".csv":
+            import csv
+            import io
+
+            rows = list(csv.reader(io.StringIO(body.decode("utf-8"))))[1:]
+            assert not [c for r in rows for c in r if c.startswith(("=", "+", "@", "\t", "\r", "|"))], f.name
+
+
 @pytest.fixture(scope="module")
 def client(hostile_store):
     from fastapi.testclient import TestClient
@@ -112,10 +138,11 @@ def test_every_feed_and_the_map_data_are_inert(hostile_store, client):
     codes = _buurten(engine)
     assert codes, "the hostile items should land in a buurt"
     urls = ["/items?limit=500", "/feed.atom", "/feed.json", "/items.geojson", "/events.ics", "/changes",
-            "/buurten", "/buurten.geojson", "/stats", "/stats?format=csv"]
+            "/buurten", "/buurten.geojson", "/stats", "/stats?format=csv", "/organisations"]
     for code in codes:
         urls += [f"/buurten/{code}/items?limit=200", f"/buurten/{code}/feed.atom", f"/buurten/{code}/feed.json",
-                 f"/buurten/{code}/items.geojson", f"/buurten/{code}/events.ics"]
+                 f"/buurten/{code}/items.geojson", f"/buurten/{code}/events.ics",
+                 f"/buurten/{code}/organisations.json"]
     checked = set()
     for url in urls:
         r = client.get(url)
