@@ -208,8 +208,9 @@ def demo(
                f"source records; database: {db}")
 
 
-from . import geo, ops, serve  # noqa: E402  (sub-commands in their own modules)
+from . import db, geo, ops, serve  # noqa: E402  (sub-commands in their own modules)
 
 app.add_typer(geo.app, name="geo")
+app.add_typer(db.app, name="db")
 ops.register(app)
 serve.register(app)
