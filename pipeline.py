@@ -148,8 +148,10 @@ class Pipeline:
         return item
 
     # -- one source -----------------------------------------------------------------------
-    def run_source(self, source: Source) -> SourceReport:
-        """Crawl one source and store its items; never raises for a source's own failure."""
+    def run_source(self, source: Source, *, run_id: int | None = None) -> SourceReport:
+        """Crawl one source and store its items; never raises for a source's own failure.
+
+        ``run_id`` is a run row the caller already started (a queued run, ``tim worker``)."""
         from tim.store.items import apply_run
         from tim.store.runs import finish_run, recent_fetch_counts, sharp_drop, start_run, update_source_state
         from tim.store.validators import DbValidatorStore
@@ -157,7 +159,7 @@ class Pipeline:
         assert self.engine is not None
         started = time.monotonic()
         report = SourceReport(source.id)
-        report.run_id = start_run(self.engine, source.id)
+        report.run_id = run_id if run_id is not None else start_run(self.engine, source.id)
         validators = DbValidatorStore(self.engine, source.id)
         log.info(logfmt("run_started", source=source.id, run=report.run_id))
         try:

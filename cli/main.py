@@ -208,9 +208,10 @@ def demo(
                f"source records; database: {db}")
 
 
-from . import db, geo, ops, serve  # noqa: E402  (sub-commands in their own modules)
+from . import db, geo, ops, serve, workers  # noqa: E402  (sub-commands in their own modules)
 
 app.add_typer(geo.app, name="geo")
 app.add_typer(db.app, name="db")
 ops.register(app)
+workers.register(app)
 serve.register(app)
