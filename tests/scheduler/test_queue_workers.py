@@ -187,3 +187,61 @@ def test_three_workers_sixty_runs_one_killed(web, tmp_path, queue_name):
         assert _dataset(single, config, tmp_path, "single") == distributed
         assert len(distributed[True]) == N_SOURCES * 4
         single.dispose()
+
+
+def test_scheduler_role_only_enqueues_and_a_worker_runs(web, tmp_path, queue_name):
+    """``tim run --role scheduler`` puts due runs on the queue (runs nothing itself); a worker
+    (here in a thread of the test) executes them; the lease keeps a second message of the same
+    source waiting until the first run is over."""
+    import threading
+
+    import pika
+
+    from tim.scheduler.queue import run_worker
+    from tim.scheduler.service import Service
+
+    sites = [JsonSite(web, f"/s/{i}", _records(i), delay=0.3) for i in range(2)]
+    cfg_path = write_config(tmp_path / "sources.toml", [json_source(f"bron-{i}", s.url) for i, s in enumerate(sites)])
+    config = load_config(cfg_path)
+    url = f"sqlite:///{tmp_path / 'tim.db'}"
+    q = open_queue(BROKER, queue_name)
+    service = Service(config, cfg_path, url,
+                      enqueue=lambda sid: q.enqueue_run(sid, cfg_path, url, deadline_s=30))
+    service.start(paused=True)
+    try:
+        service.resume()
+        # both sources never ran, so both are due at once; then one more run of bron-0 now
+        wait_for(lambda: service.finished["bron-0"] and service.finished["bron-1"], 20, "both due runs enqueued")
+        service.run_now("bron-0")
+        wait_for(lambda: service.finished["bron-0"] >= 2, 20, "the extra bron-0 run enqueued")
+        conn = pika.BlockingConnection(pika.URLParameters(BROKER))
+        waiting = conn.channel().queue_declare(queue_name, passive=True).method.message_count
+        conn.close()
+        assert waiting == 3
+        engine = make_engine(url)
+        with engine.connect() as c:
+            assert c.execute(select(RunRow.__table__)).all() == []  # the scheduler ran nothing
+    finally:
+        service.stop(grace=0)
+    stop = threading.Event()
+    worker = threading.Thread(target=run_worker, args=(BROKER, queue_name, 2, stop), daemon=True)
+    worker.start()
+    try:
+        t = RunRow.__table__
+
+        def done():
+            with engine.connect() as c:
+                rows = c.execute(select(t).order_by(t.c.id)).all()
+            return rows if len([r for r in rows if r.status != "running"]) == 3 else None
+
+        rows = wait_for(done, 60, "the worker to run the three queued jobs")
+    finally:
+        stop.set()
+        worker.join(30)
+        q.close()
+    assert sorted(r.source_id for r in rows) == ["bron-0", "bron-0", "bron-1"]
+    assert all(r.status in ("ok", "not_modified") for r in rows)
+    b0 = [r for r in rows if r.source_id == "bron-0"]
+    assert b0[0].finished_at <= b0[1].started_at  # the second bron-0 job waited for the first
+    assert all(r.job_id and r.attempt == 1 and r.worker for r in rows)
+    engine.dispose()
