@@ -55,6 +55,7 @@ RUN_ACTOR = "tim_run_source"
 DEDUP_ACTOR = "tim_dedup"
 DEDUP_COUNTER = "dedup_covered_run"
 STORED = ("ok", "suspect", "not_modified")
+DEDUP_DELAY_MS = 1000
 
 
 def broker_url() -> str:
@@ -243,7 +244,9 @@ def run_job(job_id: str, source_id: str, config_path: str, db_url: str) -> dict:
         rt.unhold(db_url, source_id)
         leases.release(engine, source_id, rt.holder)
     if report.status in STORED and rt.dedup_actor is not None:
-        rt.dedup_actor.send(config_path, db_url)  # type: ignore[attr-defined]
+        # a little later, so that a burst of runs is folded into one pass (the others find
+        # nothing new and return at once)
+        rt.dedup_actor.send_with_options(args=(config_path, db_url), delay=DEDUP_DELAY_MS)  # type: ignore[attr-defined]
     return {"status": report.status, "run_id": report.run_id}
 
 

@@ -85,7 +85,13 @@ def our_tables() -> list:
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
-    """Autogenerate hook: leave foreign tables (and their indexes) alone."""
+    """Autogenerate hook: leave foreign tables (and their indexes) and the PostGIS geometry
+    columns and indexes (:mod:`tim.store.spatial`, outside the models) alone."""
+    from .spatial import GEOM, INDEXES
+
+    if reflected and compare_to is None and ((type_ == "column" and name == GEOM) or
+                                             (type_ == "index" and name in INDEXES)):
+        return False
     table = obj if type_ == "table" else getattr(obj, "table", None)
     table_name = name if type_ == "table" else getattr(table, "name", None)
     if table_name in FOREIGN_TABLES:
@@ -200,7 +206,10 @@ def create_at_head(conn: Connection) -> None:
     """Create every table of the models in an empty database and stamp it at head."""
     from alembic.runtime.migration import MigrationContext
 
+    from . import spatial
+
     target_metadata().create_all(conn, tables=our_tables())
+    spatial.install(conn)  # what migration 0003 adds on PostGIS (a no-op elsewhere)
     MigrationContext.configure(conn).stamp(script_directory(), "head")
 
 
@@ -239,6 +248,10 @@ def upgrade(engine: Engine, revision: str = "head") -> UpgradeReport:
                 MigrationContext.configure(conn).stamp(script_directory(), BASELINE)
             command.upgrade(alembic_config(conn), revision)
             after = schema_state(conn).revision
+            from . import spatial
+
+            if after == state.head and not spatial.enabled(conn) and spatial.postgis_available(conn):
+                spatial.install(conn)  # PostGIS installed after this database passed 0003
     except StoreError:
         raise
     except Exception as exc:  # noqa: BLE001  (the transaction rolled back: the database is as it was)

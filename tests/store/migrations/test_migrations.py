@@ -127,6 +127,17 @@ def test_upgrade_in_place_loses_nothing(old_db, fixture_snapshot):
             runs = conn.execute(text("SELECT attempt, job_id, retry_of, worker FROM runs")).all()
             assert len(runs) == len(rows["runs"]) and set(runs) == {(1, None, None, None)}
             assert conn.execute(text("SELECT count(*) FROM source_leases")).scalar_one() == 0
+            # 0003_postgis: on PostGIS every old point and polygon got its geometry
+            from tim.store import spatial
+
+            if spatial.postgis_available(conn):
+                assert spatial.enabled(conn)
+                with_point = conn.execute(text("SELECT count(*) FROM items WHERE lat IS NOT NULL AND lon IS NOT NULL"))
+                with_geom = conn.execute(text("SELECT count(*) FROM items WHERE geom IS NOT NULL"))
+                assert with_point.scalar_one() == with_geom.scalar_one() > 50
+                assert conn.execute(text("SELECT count(*) FROM geo_boundaries WHERE geom IS NULL")).scalar_one() == 0
+            else:
+                assert not spatial.enabled(conn)
         with engine.connect() as conn:
             assert schema_state(conn).kind == "current"
             assert schema_diff(conn) == []  # the upgraded schema is exactly the models'
