@@ -19,7 +19,7 @@ named with that schema, so databases whose ``search_path`` is a schema of their 
 from __future__ import annotations
 
 import shapely
-from sqlalchemy import inspect, select, text
+from sqlalchemy import func, inspect, literal, literal_column, select, text
 from sqlalchemy.engine import Connection
 
 from tim.geo.tables import GeoBoundaryRow
@@ -129,6 +129,18 @@ def buurten_of_items(conn: Connection, version: str, *, use_postgis: bool | None
             if k not in best or code < best[k]:
                 best[k] = code  # on a shared border the lowest code, as in SQL
     return {r.id: best.get(k) for k, r in enumerate(items)}
+
+
+def bbox_condition(conn: Connection, west: float, south: float, east: float, north: float, *,
+                   use_postgis: bool | None = None):
+    """A WHERE condition on ``items``: the item's point lies in the box (edges included). On PostGIS
+    a GiST-indexed bounding-box test on ``items.geom``; otherwise a range test on lon/lat."""
+    i = ItemRow.__table__  # type: ignore[attr-defined]
+    if use_postgis if use_postgis is not None else enabled(conn):
+        g = _schema(conn)
+        envelope = getattr(func, g).ST_MakeEnvelope(literal(west), literal(south), literal(east), literal(north), 4326)
+        return literal_column("items.geom").op(f"OPERATOR({g}.&&)")(envelope)
+    return i.c.lon.between(west, east) & i.c.lat.between(south, north)
 
 
 def items_in_bbox(conn: Connection, west: float, south: float, east: float, north: float, *,
