@@ -196,6 +196,9 @@ class Pipeline:
                 conn, source.id, outcome.items, run_id=report.run_id, complete=complete,
                 not_modified=outcome.not_modified, expire_after=self.config.scheduler.expire_after_missing_runs,
             )
+            from tim.store.gemeenten import assign as assign_gemeente
+
+            assign_gemeente(conn, source.id, source.gemeente)
             if status == "suspect":
                 # Keep the validators of the last trusted body: storing those of a suspect body
                 # would make the next run "not modified" and mark the source ok unseen.
@@ -280,4 +283,7 @@ def reassign(engine: Engine, locator) -> int:
             if any(getattr(row, k) != values[k] for k in keys):
                 conn.execute(update(t).where(t.c.id == row.id).values(**values))
                 changed += 1
+        from tim.store.gemeenten import reassign_all
+
+        reassign_all(conn)
     return changed

@@ -54,6 +54,7 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout); a directory with --by-source.")] = None,
     buurt: Annotated[str | None, typer.Option(help="Only this buurt code (e.g. BU09350000).")] = None,
     kind: Annotated[str | None, typer.Option(help="Only this item kind.")] = None,
+    gemeente: Annotated[str | None, typer.Option(help="Only this gemeente (CBS code, e.g. GM0935).")] = None,
     since: Annotated[str | None, typer.Option(help="Only rows changed since this ISO date or date-time (UTC if no offset).")] = None,
     by_source: Annotated[bool, typer.Option("--by-source", help="One file per source in the directory -o.")] = False,
     db: DbOption = None,
@@ -82,7 +83,7 @@ def export_cmd(
     try:
         cfg = load_config_or_default(config, required=config != DEFAULT_CONFIG)
         n = export(engine_for(db), fmt, output, raw=raw, buurt=buurt, kind=kind, since=when,
-                   by_source=by_source, config=cfg)
+                   by_source=by_source, config=cfg, gemeente=gemeente)
     except (ValueError, TimError) as exc:
         fail(str(exc), code=2)
     if output:

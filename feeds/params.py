@@ -79,6 +79,7 @@ def filters(
     sort: Annotated[Sort | None, Query(description="Order: -modified (newest change first), starts_at (soonest first), id.")] = None,
     limit: Annotated[int | None, Query(ge=1, le=10_000, description="Items per page.")] = None,
     cursor: Annotated[str | None, Query(max_length=400, description="Opaque cursor from the previous page's next link.")] = None,
+    gemeente: Annotated[str | None, Query(pattern=r"^GM[0-9]{4}$", description="Only items of this gemeente (CBS code, e.g. GM0935).")] = None,
     bbox: Annotated[str | None, Query(max_length=120, description="Only items with a point in this box: west,south,east,north (WGS84 degrees).")] = None,
 ) -> ListParams:
     """The list parameters of ``/items``, ``/buurten/{code}/items`` and the feeds."""
@@ -100,7 +101,8 @@ def filters(
             after = decode_cursor(cursor, order)
         except ValueError as exc:
             raise invalid("cursor", str(exc)) from exc
-    flt = ItemFilter(kind=kind, start=start, end=end, q=text, source=source, bbox=parse_bbox(bbox))
+    flt = ItemFilter(kind=kind, start=start, end=end, q=text, source=source, bbox=parse_bbox(bbox),
+                     gemeente=gemeente)
     key = flt.key() + f"|{order}|{limit}|{cursor}"
     return ListParams(flt=flt, sort=order, limit=limit or 0, after=after, query_key=key)
 

@@ -41,13 +41,15 @@ class ItemFilter:
     source: str | None = None
     kinds: tuple[str, ...] | None = None
     """Restrict to these kinds (the iCal feed: events only)."""
+    gemeente: str | None = None
+    """CBS gemeente code: items with a source record of that gemeente."""
     bbox: tuple[float, float, float, float] | None = None
     """(west, south, east, north) in WGS84: items with a source record whose point is in the box
     (PostGIS's spatial index when present, ``tim.store.spatial``)."""
 
     def key(self) -> str:
         return json.dumps([self.buurt, self.kind, _iso(self.start), _iso(self.end), self.q, self.source,
-                           list(self.kinds or []), list(self.bbox or [])])
+                           list(self.kinds or []), list(self.bbox or []), self.gemeente])
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -86,6 +88,10 @@ def _where(conn: Connection, flt: ItemFilter) -> list:
         for name in ("description_text", "organizer", "location_name", "address"):
             text = text + literal(" ") + func.coalesce(jfield(conn, name), "")
         conds.append(text.ilike(pattern, escape="\\"))
+    if flt.gemeente:
+        from tim.store.gemeenten import clusters_condition
+
+        conds.append(clusters_condition(flt.gemeente))
     if flt.bbox:
         from tim.store.spatial import bbox_condition
         from tim.store.tables import ItemRow

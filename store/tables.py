@@ -58,6 +58,8 @@ class ItemRow(SQLModel, table=True):
     geo_matched: str | None = Field(default=None, sa_column=Column(Text))
     geo_conflict: str | None = Field(default=None, sa_column=Column(Text))
     boundary_version: str | None = Field(default=None, max_length=80)
+    gemeente_code: str | None = Field(default=None, index=True, max_length=6)
+    """CBS gemeente (``GM0935``): of the item's buurt when it has one, else its source's ``gemeente``."""
 
     cluster_id: str | None = Field(default=None, index=True, max_length=40)
     content_hash: str = Field(max_length=64)

@@ -127,6 +127,10 @@ def test_upgrade_in_place_loses_nothing(old_db, fixture_snapshot):
             runs = conn.execute(text("SELECT attempt, job_id, retry_of, worker FROM runs")).all()
             assert len(runs) == len(rows["runs"]) and set(runs) == {(1, None, None, None)}
             assert conn.execute(text("SELECT count(*) FROM source_leases")).scalar_one() == 0
+            # 0004_gemeente: every old item and boundary set is Maastricht's (from its buurt code)
+            gms = set(conn.execute(text("SELECT DISTINCT gemeente_code FROM items")).scalars())
+            assert gms == {"GM0935"}
+            assert set(conn.execute(text("SELECT gemeente_code FROM geo_boundary_sets")).scalars()) == {"GM0935"}
             # 0003_postgis: on PostGIS every old point and polygon got its geometry
             from tim.store import spatial
 
