@@ -91,7 +91,8 @@ class Runtime:
     _engines: dict[str, Engine] = field(default_factory=dict)
     _configs: dict[str, tuple[float, object]] = field(default_factory=dict)
     _locators: dict[tuple[str, str], object] = field(default_factory=dict)
-    _held: dict[tuple[str, str], int] = field(default_factory=dict)
+    _held: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(database URL, lease key) -> the holder token of this process's lease on it."""
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _heartbeat: threading.Thread | None = None
     dedup_actor: object = None
@@ -130,38 +131,38 @@ class Runtime:
         return pipe
 
     # -- leases held by this process, renewed by one heartbeat thread -----------------------
-    def hold(self, db_url: str, key: str) -> None:
+    def token(self, what: str) -> str:
+        """A holder token for one lease: the process and what it holds it for."""
+        return f"{self.holder}#{what}"
+
+    def hold(self, db_url: str, key: str, token: str) -> None:
         with self._lock:
-            self._held[(db_url, key)] = self._held.get((db_url, key), 0) + 1
+            self._held[(db_url, key)] = token
             if self._heartbeat is None:
                 self._heartbeat = threading.Thread(target=self._beat, daemon=True, name="lease-heartbeat")
                 self._heartbeat.start()
 
     def unhold(self, db_url: str, key: str) -> None:
         with self._lock:
-            n = self._held.get((db_url, key), 0) - 1
-            if n <= 0:
-                self._held.pop((db_url, key), None)
-            else:
-                self._held[(db_url, key)] = n
+            self._held.pop((db_url, key), None)
 
     def _beat(self) -> None:
         while True:
             time.sleep(max(self.ttl / 3, 0.2))
             with self._lock:
-                by_db: dict[str, list[str]] = {}
-                for db_url, key in self._held:
-                    by_db.setdefault(db_url, []).append(key)
-            for db_url, keys in by_db.items():
+                by_db: dict[str, list[tuple[str, str]]] = {}
+                for (db_url, key), token in self._held.items():
+                    by_db.setdefault(db_url, []).append((key, token))
+            for db_url, held in by_db.items():
                 try:
-                    lost = leases.renew(self.engine(db_url), keys, self.holder, self.ttl)
+                    lost = leases.renew(self.engine(db_url), held, self.ttl)
                 except Exception as exc:  # noqa: BLE001  (the next beat tries again)
                     log.error(logfmt("lease_renew_failed", holder=self.holder, error=f"{type(exc).__name__}: {exc}"))
                     continue
-                with self._lock:
-                    lost = {k for k in lost if (db_url, k) in self._held}  # released meanwhile: not lost
-                for key in lost:
-                    log.error(logfmt("lease_lost", key=key, holder=self.holder,
+                with self._lock:  # released meanwhile: not lost
+                    lost = {(k, tok) for k, tok in lost if self._held.get((db_url, k)) == tok}
+                for key, token in lost:
+                    log.error(logfmt("lease_lost", key=key, holder=token,
                                      reason="not renewed within its TTL (process paused?)"))
 
 
@@ -196,11 +197,12 @@ def run_job(job_id: str, source_id: str, config_path: str, db_url: str) -> dict:
     if _done(_job_runs(engine, job_id)):
         log.info(logfmt("job_already_done", job=job_id, source=source_id))
         return {"status": "already_done"}
-    taken = leases.acquire(engine, source_id, rt.holder, rt.ttl, job_id)
+    token = rt.token(job_id)
+    taken = leases.acquire(engine, source_id, token, rt.ttl, job_id)
     if taken is None:
         log.info(logfmt("job_waiting", job=job_id, source=source_id, reason="source_running_elsewhere"))
         raise LeaseBusy(source_id)
-    rt.hold(db_url, source_id)
+    rt.hold(db_url, source_id, token)
     report = None
     try:
         runs = _job_runs(engine, job_id)
@@ -242,7 +244,7 @@ def run_job(job_id: str, source_id: str, config_path: str, db_url: str) -> dict:
             raise
     finally:
         rt.unhold(db_url, source_id)
-        leases.release(engine, source_id, rt.holder)
+        leases.release(engine, source_id, token)
     if report.status in STORED and rt.dedup_actor is not None:
         # a little later, so that a burst of runs is folded into one pass (the others find
         # nothing new and return at once)
@@ -256,9 +258,10 @@ def dedup_job(config_path: str, db_url: str) -> dict:
 
     rt = runtime()
     engine = rt.engine(db_url)
-    if leases.acquire(engine, leases.DEDUP_KEY, rt.holder, rt.ttl) is None:
+    token = rt.token("dedup-" + uuid.uuid4().hex[:8])
+    if leases.acquire(engine, leases.DEDUP_KEY, token, rt.ttl) is None:
         raise LeaseBusy(leases.DEDUP_KEY)
-    rt.hold(db_url, leases.DEDUP_KEY)
+    rt.hold(db_url, leases.DEDUP_KEY, token)
     try:
         r, c = RunRow.__table__, CounterRow.__table__
         with engine.connect() as conn:
@@ -274,7 +277,7 @@ def dedup_job(config_path: str, db_url: str) -> dict:
         return {"status": "done", **counts}
     finally:
         rt.unhold(db_url, leases.DEDUP_KEY)
-        leases.release(engine, leases.DEDUP_KEY, rt.holder)
+        leases.release(engine, leases.DEDUP_KEY, token)
 
 
 def _run_message(job_id: str, source_id: str, config_path: str, db_url: str) -> None:

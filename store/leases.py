@@ -1,7 +1,8 @@
 """Leases: at most one holder per source across every worker process and machine.
 
-A lease is a row of ``source_leases``: its key (a source id, or ``__dedup__``), its holder
-(``host:pid``) and when it expires. Taking one is a single conditional statement, atomic on SQLite
+A lease is a row of ``source_leases``: its key (a source id, or ``__dedup__``), its holder (a
+token per acquisition: ``host:pid#job``, so two threads of one worker never share a lease) and
+when it expires. Taking one is a single conditional statement, atomic on SQLite
 and PostgreSQL alike: insert it if nobody holds the key, or take it over if the holder let it
 expire (the holder died: a live holder renews it every ``ttl / 3`` seconds). Clocks of the
 workers' machines are compared through ``expires_at``, so they must agree to well within the TTL
@@ -49,26 +50,28 @@ def acquire(engine: Engine, key: str, holder: str, ttl: float, job_id: str | Non
             except IntegrityError:
                 return None  # taken by another worker between our select and insert
             return Taken(key, holder, None, None, None)
+        # not re-entrant: a live lease is never taken, not even by the same holder token
         res = conn.execute(
-            update(t).where(t.c.key == key, t.c.holder == old.holder, (t.c.expires_at < now) | (t.c.holder == holder))
+            update(t).where(t.c.key == key, t.c.holder == old.holder, t.c.expires_at < now)
             .values(holder=holder, job_id=job_id, acquired_at=now, expires_at=expires))
         if res.rowcount != 1:
             return None
-        if old.holder == holder:
-            return Taken(key, holder, None, None, None)
         return Taken(key, holder, old.holder, old.job_id, from_db(old.expires_at))
 
 
-def renew(engine: Engine, keys: list[str], holder: str, ttl: float) -> set[str]:
-    """Extend the holder's leases on ``keys``; returns the keys it no longer holds (lost)."""
-    if not keys:
+def renew(engine: Engine, held: list[tuple[str, str]], ttl: float) -> set[tuple[str, str]]:
+    """Extend the leases ``(key, holder)``; returns those no longer held (lost)."""
+    if not held:
         return set()
     t = SourceLeaseRow.__table__
     expires = utcnow() + timedelta(seconds=ttl)
+    lost = set()
     with engine.begin() as conn:
-        conn.execute(update(t).where(t.c.key.in_(keys), t.c.holder == holder).values(expires_at=expires))
-        held = set(conn.execute(select(t.c.key).where(t.c.key.in_(keys), t.c.holder == holder)).scalars())
-    return set(keys) - held
+        for key, holder in held:
+            res = conn.execute(update(t).where(t.c.key == key, t.c.holder == holder).values(expires_at=expires))
+            if res.rowcount != 1:
+                lost.add((key, holder))
+    return lost
 
 
 def release(engine: Engine, key: str, holder: str) -> None:
