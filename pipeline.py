@@ -166,8 +166,12 @@ class Pipeline:
         return item
 
     # -- one source -----------------------------------------------------------------------
-    def run_source(self, source: Source, *, on_record: Callable[[int], None] | None = None) -> SourceReport:
-        """Crawl one source and store its items; never raises for a source's own failure."""
+    def run_source(self, source: Source, *, run_id: int | None = None,
+                   on_record: Callable[[int], None] | None = None) -> SourceReport:
+        """Crawl one source and store its items; never raises for a source's own failure.
+
+        ``run_id`` is a run row the caller already started (a queued run, ``tim worker``);
+        ``on_record`` is called with the count of records fetched so far (progress)."""
         from tim.store.items import apply_run
         from tim.store.runs import finish_run, recent_fetch_counts, sharp_drop, start_run, update_source_state
         from tim.store.validators import DbValidatorStore
@@ -175,7 +179,7 @@ class Pipeline:
         assert self.engine is not None
         started = time.monotonic()
         report = SourceReport(source.id)
-        report.run_id = start_run(self.engine, source.id)
+        report.run_id = run_id if run_id is not None else start_run(self.engine, source.id)
         validators = DbValidatorStore(self.engine, source.id)
         log.info(logfmt("run_started", source=source.id, run=report.run_id))
         try:
@@ -212,6 +216,9 @@ class Pipeline:
                 conn, source.id, outcome.items, run_id=report.run_id, complete=complete,
                 not_modified=outcome.not_modified, expire_after=self.config.scheduler.expire_after_missing_runs,
             )
+            from tim.store.gemeenten import assign as assign_gemeente
+
+            assign_gemeente(conn, source.id, source.gemeente)
             if status == "suspect":
                 # Keep the validators of the last trusted body: storing those of a suspect body
                 # would make the next run "not modified" and mark the source ok unseen.
@@ -324,5 +331,8 @@ def reassign(engine: Engine, locator, sources: list[Source] | None = None, *,
             if any(getattr(row, k) != values[k] for k in keys):
                 conn.execute(update(t).where(t.c.id == row.id).values(**values))
                 changed += 1
+        from tim.store.gemeenten import reassign_all
+
+        reassign_all(conn)
     tracker.finish(changed=changed)
     return changed

@@ -103,17 +103,22 @@ def import_buurten_cmd(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CBS wijk- en buurtkaart: GeoJSON or GeoPackage.")],
     version: Annotated[str | None, typer.Option(help="Version label stored per item (default: the file name).")] = None,
     activate: Annotated[bool, typer.Option("--activate/--no-activate", help="Use these boundaries from now on.")] = True,
+    gemeente: Annotated[str, typer.Option("--gemeente", help="CBS code of the gemeente to keep (GM + 4 digits).")] = "GM0935",
     db: DbOption = None,
 ) -> None:
-    """Import official CBS buurt polygons (RD New or WGS84); only Maastricht (GM0935) is kept."""
+    """Import official CBS buurt polygons (RD New or WGS84) of one gemeente (default Maastricht, GM0935).
+
+    The whole CBS wijk- en buurtkaart can be given: only the gemeente's buurten are kept, as a
+    boundary version of that gemeente (activating it replaces only that gemeente's active set)."""
     from tim.geo.imports import import_buurten
 
     try:
         with progress_display("import-buurten") as progress:
-            report = import_buurten(engine_for(db), file, version, activate=activate, progress=progress)
+            report = import_buurten(engine_for(db), file, version, activate=activate,
+                                    gemeente=gemeente.strip().upper(), progress=progress)
     except TimError as exc:
         fail(str(exc))
-    typer.echo(f"imported {report['buurten']} buurten as version {report['version']!r}"
+    typer.echo(f"imported {report['buurten']} buurten of {report['gemeente']} as version {report['version']!r}"
                f"{' (active)' if report['active'] else ''}; run `tim geo reassign` to recompute items")
 
 
@@ -172,8 +177,24 @@ def reassign(db: DbOption = None, config: ConfigOption = Path("sources.toml")) -
 
 
 @app.command()
-def buurten(db: DbOption = None) -> None:
+def buurten(
+    db: DbOption = None,
+    gemeente: Annotated[str | None, typer.Option("--gemeente", help="Another gemeente's imported buurten (needs --db).")] = None,
+) -> None:
     """List the buurten in use: code, name, wijk, inhabitants (when imported; needs --db/TIM_DB)."""
+    if gemeente and gemeente.strip().upper() != "GM0935":
+        from tim.geo.store_io import load_active_boundaries
+
+        if db is None:
+            fail("--gemeente needs --db (or TIM_DB): other gemeenten's buurten are imported ones", code=2)
+        bset = load_active_boundaries(engine_for(db), gemeente.strip().upper())
+        if bset is None:
+            fail(f"no active boundary set of {gemeente} in the database: `tim geo import-buurten FILE "
+                 f"--gemeente {gemeente}` first", code=1)
+        for b in bset.buurten:
+            typer.echo(f"{b.code}\t{b.name}\t{b.wijk_code}\t{b.wijk_name or ''}")
+        typer.echo(f"# boundaries: {bset.version}", err=True)
+        return
     locator = _locator(db, None, db is not None)
     for b in locator.buurten():
         inh = "" if b.inhabitants is None else f"\t{b.inhabitants}"

@@ -57,6 +57,7 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout); a directory with --by-source.")] = None,
     buurt: Annotated[str | None, typer.Option(help="Only this buurt code (e.g. BU09350000).")] = None,
     kind: Annotated[str | None, typer.Option(help="Only this item kind.")] = None,
+    gemeente: Annotated[str | None, typer.Option(help="Only this gemeente (CBS code, e.g. GM0935).")] = None,
     since: Annotated[str | None, typer.Option(help="Only rows changed since this ISO date or date-time (UTC if no offset).")] = None,
     by_source: Annotated[bool, typer.Option("--by-source", help="One file per source in the directory -o.")] = False,
     db: DbOption = None,
@@ -101,7 +102,7 @@ def export_cmd(
         cfg = load_config_or_default(config, required=config != DEFAULT_CONFIG)
         with progress_display("export") as progress:
             n = export(engine_for(db), fmt, output, raw=raw, buurt=buurt, kind=kind, since=when,
-                       by_source=by_source, config=cfg, progress=progress)
+                       by_source=by_source, config=cfg, gemeente=gemeente, progress=progress)
     except (ValueError, TimError) as exc:
         fail(str(exc), code=2)
     if output:
@@ -228,8 +229,10 @@ def demo(
                f"source records; database: {db}")
 
 
-from . import geo, ops, serve  # noqa: E402  (sub-commands in their own modules)
+from . import db, geo, ops, serve, workers  # noqa: E402  (sub-commands in their own modules)
 
 app.add_typer(geo.app, name="geo")
+app.add_typer(db.app, name="db")
 ops.register(app)
+workers.register(app)
 serve.register(app)

@@ -41,11 +41,17 @@ def run(
     host: Annotated[str | None, typer.Option(help="Interface for --serve (default [serve] host).")] = None,
     port: Annotated[int | None, typer.Option(help="Port for --serve (default [serve] port).")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+    role: Annotated[str, typer.Option("--role", help="single: run the sources here (default); scheduler: only "
+                                      "enqueue due runs for `tim worker` processes.")] = "single",
+    broker: Annotated[str | None, typer.Option("--broker", envvar="TIM_BROKER",
+                                               help="RabbitMQ URL for --role scheduler.")] = None,
+    queue: Annotated[str, typer.Option("--queue", envvar="TIM_QUEUE", help="Queue name for --role scheduler.")] = "tim-runs",
 ) -> None:
     """Run the scheduling service: every enabled source on its schedule, until SIGTERM / Ctrl-C.
 
     Each run happens in a child process with a hard deadline; failing sources back off; the job
-    state is kept in the database, so a restart keeps the next-run times.
+    state is kept in the database, so a restart keeps the next-run times. With --role scheduler
+    due runs are put on the job queue instead, for any number of `tim worker` processes.
     """
     from tim.errors import TimError
     from tim.scheduler.logs import configure_logging
@@ -53,12 +59,26 @@ def run(
     from tim.store.db import default_db_url
 
     configure_logging(verbose)
+    if role not in ("single", "scheduler"):
+        fail(f"--role {role!r}: use single or scheduler", code=2)
     cfg = load(config)
     engine_for(db).dispose()  # fail early, with exit code 2, on a bad database URL
+    db_url = db or default_db_url()
+    enqueue, q = None, None
+    if role == "scheduler":
+        from .workers import connect
+
+        q = connect(broker, queue)
+
+        def enqueue(source_id: str) -> str:
+            return q.enqueue_run(source_id, config, db_url, deadline_s=cfg.scheduler.deadline_for(source_id))
     try:
-        code = run_service(cfg, config, db or default_db_url(), serve=serve, host=host, port=port)
+        code = run_service(cfg, config, db_url, serve=serve, host=host, port=port, enqueue=enqueue)
     except TimError as exc:
         fail(str(exc), code=2)
+    finally:
+        if q is not None:
+            q.close()
     raise typer.Exit(code)
 
 

@@ -35,6 +35,9 @@ class Source(ConfigModel):
     """What the records are: vacancy | event | participation | network | initiative | news."""
     schedule: str = "every 6h"
     """How often to crawl: ``"every 6h"`` or a 5-field cron expression."""
+    gemeente: str = Field(default="GM0935", pattern=r"^GM[0-9]{4}$")
+    """CBS code of the gemeente the source covers (``GM0935`` Maastricht): its items without a buurt
+    belong to it; feeds, ``/buurten`` and exports filter by it."""
     enabled: bool = True
     """Disabled sources are listed and validated but never crawled."""
     allow_private_network: bool = False

@@ -54,6 +54,8 @@ def _source_ids(engine: Engine, raw: bool, filters: dict) -> set[str]:
         q = q.where(t.c.kind == filters["kind"])
     if filters.get("source"):
         q = q.where(t.c.source_id == filters["source"])
+    if filters.get("gemeente"):
+        q = q.where(t.c.gemeente_code == filters["gemeente"])
     if not raw:
         q = q.where(t.c.status == "active")
     with engine.connect() as conn:
@@ -71,8 +73,12 @@ def _write(engine: Engine, fmt: str, path: Path | None, raw: bool, filters: dict
 
 def export(engine: Engine, fmt: str, path: Path | None, *, raw: bool = False, by_source: bool = False,
            config=None, buurt: str | None = None, kind: str | None = None,
-           since: datetime | None = None, progress: ProgressCallback | None = None) -> int:
+           since: datetime | None = None, gemeente: str | None = None,
+           progress: ProgressCallback | None = None) -> int:
     """Write the dataset in ``fmt`` to ``path`` (stdout if None); return the number of rows.
+
+    ``gemeente`` (a CBS code, ``GM0935``) keeps the records, or bundled items with a record, of
+    that gemeente.
 
     With a file (or a directory and ``by_source``), ``datapackage.json`` is written beside it.
     ``progress`` gets the events of task ``export``: a step per file written, its rows as records.
@@ -82,6 +88,10 @@ def export(engine: Engine, fmt: str, path: Path | None, *, raw: bool = False, by
     if fmt not in WRITERS:
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(WRITERS)}")
     filters = {"buurt": buurt, "kind": kind, "since": since}
+    if gemeente:
+        from tim.store.gemeenten import check_code
+
+        filters["gemeente"] = check_code(gemeente)
     if path is None:
         if by_source or fmt == "parquet":
             raise ValueError(f"{'--by-source' if by_source else 'parquet'} needs an output path (-o)")

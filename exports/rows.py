@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
 from .safety import plain_text, safe_url
+from tim.store import gemeenten
 from tim.store.db import from_db, to_db
 from tim.store.tables import ClusterRow, ItemRow
 
@@ -49,10 +50,12 @@ def _inert(d: dict, text: bool = True) -> dict:
 
 def raw_rows(conn: Connection, *, buurt: str | None = None, kind: str | None = None,
              since: datetime | None = None, source: str | None = None,
-             include_expired: bool = True) -> Iterator[dict]:
+             include_expired: bool = True, gemeente: str | None = None) -> Iterator[dict]:
     """One dict per stored source record, ordered by id."""
     t = ItemRow.__table__
     q = select(*[t.c[c] for c in RAW_COLUMNS]).order_by(t.c.id)
+    if gemeente:
+        q = q.where(gemeenten.items_condition(gemeente))
     if buurt:
         q = q.where(t.c.buurt_code == buurt)
     if kind:
@@ -103,12 +106,14 @@ def _provenance_text(text: str | None, postgres: bool) -> str:
 
 def bundled_rows(conn: Connection, *, buurt: str | None = None, kind: str | None = None,
                  since: datetime | None = None, source: str | None = None,
-                 include_deleted: bool = False) -> Iterator[dict]:
+                 include_deleted: bool = False, gemeente: str | None = None) -> Iterator[dict]:
     """One dict per bundled item (cluster), ordered by id."""
     t = ClusterRow.__table__
     fields, provenance, sources_json = _bundle_columns(conn)
     q = select(t.c.id, t.c.kind, t.c.status, t.c.member_count, t.c.modified_at,
                fields.label("f"), provenance.label("p"), sources_json.label("s")).order_by(t.c.id)
+    if gemeente:
+        q = q.where(gemeenten.clusters_condition(gemeente))
     if not include_deleted:
         q = q.where(t.c.status == "active")
     if buurt:

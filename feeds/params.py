@@ -79,6 +79,8 @@ def filters(
     sort: Annotated[Sort | None, Query(description="Order: -modified (newest change first), starts_at (soonest first), id.")] = None,
     limit: Annotated[int | None, Query(ge=1, le=10_000, description="Items per page.")] = None,
     cursor: Annotated[str | None, Query(max_length=400, description="Opaque cursor from the previous page's next link.")] = None,
+    gemeente: Annotated[str | None, Query(pattern=r"^GM[0-9]{4}$", description="Only items of this gemeente (CBS code, e.g. GM0935).")] = None,
+    bbox: Annotated[str | None, Query(max_length=120, description="Only items with a point in this box: west,south,east,north (WGS84 degrees).")] = None,
 ) -> ListParams:
     """The list parameters of ``/items``, ``/buurten/{code}/items`` and the feeds."""
     settings = request.app.state.config.serve
@@ -99,9 +101,28 @@ def filters(
             after = decode_cursor(cursor, order)
         except ValueError as exc:
             raise invalid("cursor", str(exc)) from exc
-    flt = ItemFilter(kind=kind, start=start, end=end, q=text, source=source)
+    flt = ItemFilter(kind=kind, start=start, end=end, q=text, source=source, bbox=parse_bbox(bbox),
+                     gemeente=gemeente)
     key = flt.key() + f"|{order}|{limit}|{cursor}"
     return ListParams(flt=flt, sort=order, limit=limit or 0, after=after, query_key=key)
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """``west,south,east,north`` in WGS84 degrees -> a tuple; 422 naming ``bbox`` otherwise."""
+    import math
+
+    if value is None:
+        return None
+    parts = value.split(",")
+    try:
+        w, s, e, n = (float(p) for p in parts)
+    except ValueError as exc:
+        raise invalid("bbox", "four numbers: west,south,east,north") from exc
+    if not all(math.isfinite(v) for v in (w, s, e, n)):
+        raise invalid("bbox", "four finite numbers")
+    if not (-180 <= w <= e <= 180 and -90 <= s <= n <= 90):
+        raise invalid("bbox", "west <= east within -180..180 and south <= north within -90..90")
+    return (w, s, e, n)
 
 
 def buurt_code(request: Request, code: str) -> str:

@@ -43,10 +43,16 @@ class ItemFilter:
     """Restrict to these kinds (the iCal feed: events only)."""
     no_buurt: bool = False
     """Only items that belong to no single buurt (city-wide: the whole city, online, or unplaced)."""
+    gemeente: str | None = None
+    """CBS gemeente code: items with a source record of that gemeente."""
+    bbox: tuple[float, float, float, float] | None = None
+    """(west, south, east, north) in WGS84: items with a source record whose point is in the box
+    (PostGIS's spatial index when present, ``tim.store.spatial``)."""
 
     def key(self) -> str:
         return json.dumps([self.buurt, self.kind, _iso(self.start), _iso(self.end), self.q, self.source,
-                           list(self.kinds or [])] + (["no_buurt"] if self.no_buurt else []))
+                           list(self.kinds or []), list(self.bbox or []), self.gemeente]
+                          + (["no_buurt"] if self.no_buurt else []))
 
 
 def _iso(dt: datetime | None) -> str | None:
@@ -87,6 +93,17 @@ def _where(conn: Connection, flt: ItemFilter) -> list:
         for name in ("description_text", "organizer", "location_name", "address"):
             text = text + literal(" ") + func.coalesce(jfield(conn, name), "")
         conds.append(text.ilike(pattern, escape="\\"))
+    if flt.gemeente:
+        from tim.store.gemeenten import clusters_condition
+
+        conds.append(clusters_condition(flt.gemeente))
+    if flt.bbox:
+        from tim.store.spatial import bbox_condition
+        from tim.store.tables import ItemRow
+
+        it = ItemRow.__table__
+        conds.append(C.c.id.in_(select(it.c.cluster_id).where(it.c.cluster_id.is_not(None),
+                                                             bbox_condition(conn, *flt.bbox))))
     if flt.source:
         # the bundled JSON is written by store.clusters.dumps (sort_keys, default separators)
         conds.append(C.c.bundled.like(f'%"source_id": "{_like_escape(flt.source)}"%', escape="\\"))

@@ -1,7 +1,8 @@
 """Importing official CBS data into the database: boundaries, the address -> buurt table, figures.
 
 - :func:`import_buurten`: the CBS wijk- en buurtkaart (GeoJSON or GeoPackage, RD New or WGS84);
-  only Maastricht (GM0935) is kept; stored as a boundary version and made the active one.
+  the buurten of one gemeente are kept (default Maastricht, GM0935); stored as a boundary version of
+  that gemeente and made its active one.
 - :func:`import_postcodes`: CBS "buurt, wijk en gemeente per postcode en huisnummer" (CSV, e.g.
   ``pc6hnr20240801_gwb.csv`` with ``PC6;Huisnummer;Buurt2024;Wijk2024;Gemeente2024``).
 - :func:`import_stats`: CBS Kerncijfers wijken en buurten (CSV; inhabitants, households, area).
@@ -39,31 +40,41 @@ _GM_DIGITS = MAASTRICHT[2:]
 
 
 def import_buurten(engine: Engine, path: str | Path, version: str | None = None, *, activate: bool = True,
-                   progress: ProgressCallback | None = None) -> dict:
-    """Store the Maastricht buurten of a CBS boundary file as ``version`` (default: the file name).
+                   gemeente: str = MAASTRICHT, progress: ProgressCallback | None = None) -> dict:
+    """Store the buurten of ``gemeente`` (default Maastricht, GM0935) of a CBS boundary file as
+    ``version`` (default: the file name, with the gemeente code for another gemeente); activating
+    it deactivates only that gemeente's other sets.
 
     ``progress`` gets the events of task ``import-buurten`` (read, then one unit per buurt stored)."""
     path = Path(path)
-    version = version or path.stem
+    if not re.fullmatch(r"GM[0-9]{4}", gemeente):
+        raise GeoError(f"{gemeente!r} is not a CBS gemeente code (GM + 4 digits, e.g. GM0935)")
+    version = version or (path.stem if gemeente == MAASTRICHT else f"{path.stem}-{gemeente}")
     tracker = Tracker(progress, "import-buurten", unit="buurten").start(file=path.name)
     tracker.phase(f"reading {path.name}")
-    buurten = read_buurt_features(path, wijk_names=data.wijk_names())
+    buurten = read_buurt_features(path, wijk_names=data.wijk_names() if gemeente == MAASTRICHT else {},
+                                  municipality=gemeente)
     tracker.total = len(buurten)
     tracker.phase("storing")
     ensure_geo_tables(engine)
     with Session(engine) as s:
+        old = s.get(GeoBoundarySetRow, version)
+        if old is not None and old.gemeente_code != gemeente:
+            raise GeoError(f"{path}: boundary version {version!r} already holds {old.gemeente_code}; "
+                           f"choose another --version for {gemeente}")
         s.exec(delete(GeoBoundaryRow).where(GeoBoundaryRow.version == version))  # type: ignore[call-overload]
         if activate:
-            s.exec(update(GeoBoundarySetRow).values(active=False))  # type: ignore[call-overload]
-        s.merge(GeoBoundarySetRow(version=version, source_file=str(path), feature_count=len(buurten),
-                                  imported_at=utcnow(), active=activate))
+            s.exec(update(GeoBoundarySetRow).where(GeoBoundarySetRow.gemeente_code == gemeente)  # type: ignore[call-overload]
+                   .values(active=False))
+        s.merge(GeoBoundarySetRow(version=version, gemeente_code=gemeente, source_file=str(path),
+                                  feature_count=len(buurten), imported_at=utcnow(), active=activate))
         for b in buurten:
             s.add(GeoBoundaryRow(version=version, buurt_code=b.code, buurt_name=b.name, wijk_code=b.wijk_code,
                                  wijk_name=b.wijk_name, geometry_wkb=b.geometry.wkb_hex))
             tracker.advance(1, records=1)
         s.commit()
     tracker.finish(buurten=len(buurten), version=version)
-    return {"version": version, "buurten": len(buurten), "active": activate}
+    return {"version": version, "buurten": len(buurten), "active": activate, "gemeente": gemeente}
 
 
 def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:

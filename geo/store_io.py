@@ -18,27 +18,30 @@ from tim.geo.tables import (
     ensure_geo_tables,
 )
 
-from .boundaries import BoundarySet, Buurt
+from .boundaries import MAASTRICHT, BoundarySet, Buurt
 
 log = logging.getLogger(__name__)
 
 
-def active_version(engine: Engine) -> str | None:
-    """Label of the active imported boundary set, or None (bundled polygons in use)."""
+def active_version(engine: Engine, gemeente: str = MAASTRICHT) -> str | None:
+    """Label of the gemeente's active imported boundary set, or None (bundled polygons in use)."""
     ensure_geo_tables(engine)
     with Session(engine) as s:
-        row = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True)).first()
+        row = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True,  # noqa: E712
+                                                     GeoBoundarySetRow.gemeente_code == gemeente)).first()
         return row.version if row else None
 
 
 _CACHE: dict[tuple[str, str, object], BoundarySet] = {}
 
 
-def load_active_boundaries(engine: Engine) -> BoundarySet | None:
-    """The active imported boundary set, or None when none (cached per database and import)."""
+def load_active_boundaries(engine: Engine, gemeente: str = MAASTRICHT) -> BoundarySet | None:
+    """The gemeente's active imported boundary set (default Maastricht's, the one the locator
+    uses), or None when none (cached per database and import)."""
     ensure_geo_tables(engine)
     with Session(engine) as s:
-        head = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True)).first()
+        head = s.exec(select(GeoBoundarySetRow).where(GeoBoundarySetRow.active == True,  # noqa: E712
+                                                      GeoBoundarySetRow.gemeente_code == gemeente)).first()
         if head is None:
             return None
         version = head.version

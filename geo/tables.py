@@ -23,11 +23,14 @@ def utcnow() -> datetime:
 
 
 class GeoBoundarySetRow(SQLModel, table=True):
-    """One imported boundary version (``tim geo import-buurten``); at most one is ``active``."""
+    """One imported boundary version of one gemeente (``tim geo import-buurten``); at most one per
+    gemeente is ``active``."""
 
     __tablename__ = "geo_boundary_sets"
 
     version: str = Field(primary_key=True, max_length=80)
+    gemeente_code: str = Field(default="GM0935", max_length=6, sa_column_kwargs={"server_default": "GM0935"})
+    """CBS code of the gemeente whose buurten the set holds."""
     source_file: str = Field(sa_column=Column(Text, nullable=False))
     source_crs: str = Field(default="", max_length=40)
     feature_count: int = 0

@@ -13,6 +13,7 @@ import logging
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import select
@@ -49,6 +50,9 @@ class RunContext:
     """``time.monotonic()`` after which running children are stopped (set by ``begin_stop``)."""
     children: dict[str, subprocess.Popen] = field(default_factory=dict)
     """Running child per source id."""
+    enqueue: Callable[[str], str] | None = None
+    """``tim run --role scheduler``: put a due run on the job queue (returns its job id) instead
+    of running it here."""
 
     def begin_stop(self, grace: float) -> None:
         """No new runs from now on; running ones get ``grace`` seconds more."""
@@ -89,6 +93,8 @@ def run_source_job(source_id: str, config_path: str, db_url: str) -> dict:
         log.warning(logfmt("run_skipped", source=source_id, reason="backoff",
                            backoff_until=backoff.isoformat(timespec="seconds")))
         return {"status": "skipped", "reason": "backoff"}
+    if ctx.enqueue is not None:
+        return {"status": "enqueued", "job_id": ctx.enqueue(source_id)}
 
     deadline = ctx.settings.deadline_for(source_id)
     after = last_run_id(ctx.engine, source_id)

@@ -17,7 +17,7 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
 
 #: Libraries whose own chatter would repeat our lines (we log their events in logfmt ourselves).
 _QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "apscheduler": logging.ERROR,
-          "uvicorn.access": logging.WARNING}
+          "uvicorn.access": logging.WARNING, "pika": logging.WARNING}
 
 
 def configure_logging(verbose: bool = False) -> None:

@@ -20,9 +20,10 @@ log = logging.getLogger("tim.scheduler")
 
 
 def run_service(config, config_path: str | Path, db_url: str, *, serve: bool = False,
-                host: str | None = None, port: int | None = None) -> int:
-    """Run until signalled; returns the process exit code."""
-    service = Service(config, config_path, db_url)
+                host: str | None = None, port: int | None = None, enqueue=None) -> int:
+    """Run until signalled; returns the process exit code. With ``enqueue`` (``--role
+    scheduler``) due runs go onto the job queue for ``tim worker`` instead of running here."""
+    service = Service(config, config_path, db_url, enqueue=enqueue)
     stop = threading.Event()
     signals_seen = 0
 

@@ -72,7 +72,8 @@ class JobPlan:
 class Service:
     """The scheduler of every enabled source; ``start()``, then ``stop()``."""
 
-    def __init__(self, config: Config, config_path: str | Path, db_url: str, *, engine: Engine | None = None):
+    def __init__(self, config: Config, config_path: str | Path, db_url: str, *, engine: Engine | None = None,
+                 enqueue=None):
         from tim.store.db import make_engine
 
         unknown = sorted(set(config.scheduler.deadlines) - {s.id for s in config.sources})
@@ -91,7 +92,7 @@ class Service:
         )
         self.scheduler.add_listener(self._on_event, EVENT_JOB_SUBMITTED | EVENT_JOB_MAX_INSTANCES
                                     | EVENT_JOB_MISSED | EVENT_JOB_ERROR | EVENT_JOB_EXECUTED)
-        self.context = RunContext(engine=self.engine, settings=self.settings)
+        self.context = RunContext(engine=self.engine, settings=self.settings, enqueue=enqueue)
         self._expected: dict[str, datetime | None] = {}
         self.finished: Counter[str] = Counter()
         """Jobs that ended (run, skipped or raised) per source id since start; counted after
@@ -110,7 +111,9 @@ class Service:
         from tim.pipeline import Pipeline
 
         # one Pipeline for the service's life: its de-duplicator keeps state, so passes are incremental
-        self.context.dedup = DedupCoordinator(Pipeline(self.config, self.engine).dedup)
+        # (a scheduler that only enqueues leaves re-clustering to the workers)
+        if self.context.enqueue is None:
+            self.context.dedup = DedupCoordinator(Pipeline(self.config, self.engine).dedup)
         set_context(self.context)
         self.scheduler.start(paused=True)
         plans = self.plans = self.sync_jobs()

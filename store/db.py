@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import SQLModel, create_engine
+from sqlmodel import create_engine
 
 from tim.errors import StoreError
 
@@ -28,7 +28,13 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
-    """Engine for ``url`` (default ``TIM_DB`` or ``sqlite:///tim.db``); creates tables when asked."""
+    """Engine for ``url`` (default ``TIM_DB`` or ``sqlite:///tim.db``).
+
+    With ``create`` (the default, what every command uses) the schema is checked: an empty
+    database is created at the newest schema revision, one at that revision is accepted, one
+    behind it raises :class:`tim.store.schema.SchemaBehindError` (run ``tim db upgrade``), one
+    ahead of it :class:`tim.store.schema.SchemaAheadError`. ``create=False`` opens it as it is
+    (``tim db`` itself)."""
     url = normalise_url(url or default_db_url())
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
@@ -46,12 +52,16 @@ def make_engine(url: str | None = None, *, create: bool = True) -> Engine:
     else:
         raise StoreError(f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://...")
     if create:
-        try:
-            from . import org_tables, tables  # noqa: F401  (registers the tables)
+        from .schema import check_or_create
 
-            SQLModel.metadata.create_all(engine)
+        try:
+            check_or_create(engine)
+        except StoreError:
+            engine.dispose()
+            raise
         except Exception as exc:  # noqa: BLE001
-            raise StoreError(f"cannot open database {url}: {exc}") from exc
+            engine.dispose()
+            raise StoreError(f"cannot open database {engine.url.render_as_string(hide_password=True)}: {exc}") from exc
     return engine
 
 

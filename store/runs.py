@@ -15,10 +15,11 @@ BACKOFF_BASE_S = 300
 BACKOFF_CAP_S = 24 * 3600
 
 
-def start_run(engine: Engine, source_id: str, *, dry_run: bool = False) -> int:
+def start_run(engine: Engine, source_id: str, *, dry_run: bool = False, **queue_meta) -> int:
     """Record a run as started (its own committed transaction) and return its id.
 
     Runs of the same source left ``running`` by a crash are marked ``interrupted`` first.
+    ``queue_meta`` (``job_id``, ``attempt``, ``retry_of``, ``worker``) describe a queued run.
     """
     t = RunRow.__table__
     with engine.begin() as conn:
@@ -26,7 +27,8 @@ def start_run(engine: Engine, source_id: str, *, dry_run: bool = False) -> int:
             update(t).where(t.c.source_id == source_id, t.c.status == "running")
             .values(status="interrupted", finished_at=utcnow(), error="process ended before the run finished")
         )
-        res = conn.execute(t.insert().values(source_id=source_id, started_at=utcnow(), status="running", dry_run=dry_run))
+        res = conn.execute(t.insert().values(source_id=source_id, started_at=utcnow(), status="running", dry_run=dry_run,
+                                             **queue_meta))
         return int(res.inserted_primary_key[0])
 
 

@@ -60,6 +60,8 @@ class ItemRow(SQLModel, table=True):
     geo_matched: str | None = Field(default=None, sa_column=Column(Text))
     geo_conflict: str | None = Field(default=None, sa_column=Column(Text))
     boundary_version: str | None = Field(default=None, max_length=80)
+    gemeente_code: str | None = Field(default=None, index=True, max_length=6)
+    """CBS gemeente (``GM0935``): of the item's buurt when it has one, else its source's ``gemeente``."""
 
     cluster_id: str | None = Field(default=None, index=True, max_length=40)
     content_hash: str = Field(max_length=64)
@@ -97,6 +99,14 @@ class RunRow(SQLModel, table=True):
     expired: int = 0
     error: str | None = Field(default=None, sa_column=Column(Text))
     dry_run: bool = False
+    job_id: str | None = Field(default=None, index=True, max_length=40)
+    """The queued job this run executes (``tim worker``); ``None`` for runs of ``tim crawl`` / ``tim run``."""
+    attempt: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    """1 for a job's first run; n+1 for the run that retried attempt n (its worker died)."""
+    retry_of: int | None = None
+    """The run this one retried (attempt - 1), when its worker died mid-run."""
+    worker: str | None = Field(default=None, max_length=120)
+    """``host:pid`` of the process that ran it."""
 
 
 class SourceStateRow(SQLModel, table=True):
@@ -201,3 +211,21 @@ class CounterRow(SQLModel, table=True):
 
     name: str = Field(primary_key=True, max_length=40)
     value: int = 0
+
+
+class SourceLeaseRow(SQLModel, table=True):
+    """Who runs a source right now, across every ``tim worker``: at most one holder per source.
+
+    A holder renews ``expires_at`` while its run lasts; a lease past ``expires_at`` belongs to a
+    dead worker and may be taken over. The key ``__dedup__`` serialises re-clustering passes.
+    """
+
+    __tablename__ = "source_leases"
+
+    key: str = Field(primary_key=True, max_length=64)
+    """A source id, or ``__dedup__``."""
+    holder: str = Field(max_length=120)
+    """``host:pid`` of the worker process."""
+    job_id: str | None = Field(default=None, max_length=40)
+    acquired_at: datetime
+    expires_at: datetime

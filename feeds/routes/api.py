@@ -8,7 +8,7 @@ import io
 from collections import defaultdict
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
 from tim.records import ITEM_KINDS
 from tim.store.stats import flat_rows, region_stats_fingerprint, statistics
@@ -42,17 +42,28 @@ def _area_response(request: Request, name: str, render, media_type: str) -> Resp
 
 
 @router.get("/buurten", response_class=Response, summary="Every buurt with its active item counts per kind")
-def buurten(request: Request) -> Response:
+def buurten(request: Request, gemeente: Annotated[str | None, Query(
+        pattern=r"^GM[0-9]{4}$", description="Another gemeente's imported buurten (default: Maastricht's).")] = None,
+) -> Response:
     """`[{code, name, wijk_code, wijk_name, items, per_kind: {kind: n}}]`, all buurten, zeros included."""
+    areas = request.app.state.buurten
+    if gemeente and gemeente != "GM0935":
+        from tim.geo.store_io import load_active_boundaries
+
+        bset = load_active_boundaries(request.app.state.engine, gemeente)
+        if bset is None:
+            raise HTTPException(status_code=404, detail=f"no buurten of {gemeente} imported")
+        areas = bset.buurten
+
     def render(counts) -> bytes:
         return json_bytes([
             {"code": b.code, "name": b.name, "wijk_code": b.wijk_code, "wijk_name": b.wijk_name,
              "items": sum(counts.get(b.code, {}).values()),
              "per_kind": {k: counts.get(b.code, {}).get(k, 0) for k in ITEM_KINDS}}
-            for b in request.app.state.buurten
+            for b in areas
         ])
 
-    return _area_response(request, "buurten", render, "application/json")
+    return _area_response(request, f"buurten:{gemeente}" if gemeente else "buurten", render, "application/json")
 
 
 @router.get("/buurten.geojson", response_class=Response, summary="Buurt polygons with item counts (the map's data)")
