@@ -27,6 +27,7 @@ from tim.normalizers.address import (
 
 from . import data
 from .boundaries import BoundarySet
+from .mentions import MentionJudge, load_evidence, load_guards
 from .phrases import Entry, PhraseIndex
 
 log = logging.getLogger(__name__)
@@ -202,7 +203,7 @@ class Gazetteer:
         return None
 
     def _load_phrases(self) -> None:
-        guards = {fold(r["name"]): r["rule"] for r in data.read_csv("name_guards.csv")}
+        guards, name_guards = load_guards(data.read_csv("name_guards.csv"))
         cues = {fold(r["word"]) for r in data.read_csv("locative_cues.csv")}
         word_map = {}
         for r in data.read_csv("street_abbreviations.csv"):
@@ -237,6 +238,8 @@ class Gazetteer:
         for key, st in self.streets.items():
             single = len(fold(st.name).split()) == 1
             idx.add(st.name, Entry("street", key, st.name, "capital" if single else None))
+        idx.judge = MentionJudge(name_guards, load_evidence(data.read_csv("mention_evidence.csv")),
+                                 idx.first_words())
         self.phrases = idx
 
     # -- lookups ---------------------------------------------------------------------------

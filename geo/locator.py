@@ -321,11 +321,15 @@ class Locator:
             ev.append(Evidence("postcode", 0.0, None, matched, note=f"PC4 {pc4} spans several buurten"))
 
     def _names(self, field: str, text: str, ev: list[Evidence]) -> None:
-        hits = self.gaz.phrases.scan(text)
+        rejected: list = []
+        hits = self.gaz.phrases.scan(text, rejected)
+        for r in rejected:  # an ambiguous name that the sentence shows to be something else
+            ev.append(Evidence("buurt_name", 0.0, None, r.text, note=f"{field}: not the place: {r.evidence}"))
         if not hits:
             return
         place_field = field in _PLACE_FIELDS
         buurten: dict[str, str] = {}
+        why: dict[str, str] = {}
         wijken: dict[str, str] = {}
         venues: dict[str, str] = {}
         for h in hits:
@@ -338,6 +342,8 @@ class Locator:
                     ev.append(Evidence("in_area", 0.0, None, h.text, note=f"{field}: in Maastricht"))
             elif kind == "buurt":
                 buurten.setdefault(h.entry.key, h.text)
+                if h.evidence:
+                    why.setdefault(h.entry.key, h.evidence)
             elif kind == "wijk":
                 wijken.setdefault(h.entry.key, h.text)
             elif kind == "venue":
@@ -361,7 +367,8 @@ class Locator:
         if len(buurten) == 1:
             code, text_hit = next(iter(buurten.items()))
             conf = CONFIDENCE["buurt_name_description"] if field == "description_text" else CONFIDENCE["buurt_name"]
-            ev.append(Evidence("buurt_name", conf, code, text_hit, note=f"{field}"))
+            ev.append(Evidence("buurt_name", conf, code, text_hit,
+                               note=f"{field}; {why[code]}" if code in why else f"{field}"))
         elif len(buurten) > 1:
             wijk_codes = {self.wijk_of[c] for c in buurten}
             names = ", ".join(buurten.values())
