@@ -27,10 +27,14 @@ def test_every_setting_is_documented():
 @pytest.mark.parametrize(
     "raw, expected",
     [
-        ("Vrijwilliger gezocht: Taalmaatje (m/v) in Malberg!", "taalmaatje malberg"),
+        ("Vrijwilliger gezocht: Taalmaatje (m/v) in Malberg!", "taal maatje malberg"),
         ("Repair Café Maastricht-Oost za 14 juni 14.00 uur", "repair cafe oost"),
         ("Koffie-ochtend in 't Trefcentrum 10:00u", "koffie ochtend trefcentrum"),
         ("Humanitas Maastricht zoekt een kok", "kok"),
+        # compounds are split at a known head, English is read as Dutch, an age range is no date
+        ("Repaircafé", "repair cafe"),
+        ("Coffee morning for newcomers", "koffie ochtend nieuwkomers"),
+        ("Kinderworkshop 4-6 jaar", "kinder workshop 4 6 jaar"),
     ],
 )
 def test_title_normalisation(raw, expected):
@@ -39,7 +43,7 @@ def test_title_normalisation(raw, expected):
 
 def test_place_names_are_compared_apart_from_the_rest_of_the_title():
     a, b = normalize_title("Buurtfeest Oud-Caberg"), normalize_title("Buurtfeest Caberg")
-    assert a.text == b.text == "buurtfeest"
+    assert a.text == b.text == "buurt feest"
     assert a.places and b.places and not a.places & b.places
 
 
