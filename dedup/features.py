@@ -90,7 +90,13 @@ class FeatureMaker:
         words = [t for t in title.tokens if len(t) >= 3 and not t.isdigit()]
         if not words:
             words = [t for t in title.tokens if len(t) >= 2] or list(title.tokens)
-        stems = tuple(sorted({t[: s.block_stem_length] for t in words}))
+        n = s.block_stem_length
+        stem_set = {t[:n] for t in words}
+        # a split compound meets its joined spelling: "taal cafe" also gets the key of "taalcafe"
+        toks = title.tokens
+        stem_set.update((toks[i] + toks[i + 1])[:n] for i in range(len(toks) - 1)
+                        if len(toks[i]) < n and len(toks[i]) >= 3 and not toks[i].isdigit())
+        stems = tuple(sorted(stem_set))
         cells: tuple[tuple[int, int], ...] = ()
         if day and rec.lat is not None and rec.lon is not None:
             cells = self._cells(rec.lat, rec.lon)

@@ -133,6 +133,11 @@ class Scorer:
                 total += s.weight_title * (base - refined) / 100.0
                 result.title = base
                 result.title_variant = "words_differ_description_agrees"
+            elif refined >= s.title_threshold:
+                # each title says something the other does not: not one on the title alone
+                capped = s.title_threshold - 1
+                total -= s.weight_title * (refined - capped) / 100.0
+                result.title = capped
         score = 100.0 * total / weight + (s.linked_url_bonus if result.linked_url else 0.0)
         result.score = min(100.0, score)
         result.veto = veto
@@ -186,6 +191,16 @@ class Scorer:
             result.place = _ramp(d, s.near_distance_m, s.max_distance_m)
         elif ra.buurt_code and rb.buurt_code:
             result.place = 1.0 if ra.buurt_code == rb.buurt_code else 0.0
+            if (
+                result.place == 0.0
+                and a.day
+                and ra.lat is None
+                and rb.lat is None
+                and a.timed
+                and b.timed
+                and abs(a.start - b.start) <= s.same_time_minutes  # type: ignore[operator]
+            ):
+                return "buurt_differs"  # the same activity at the same time in two buurten
         return None
 
     def _content(

@@ -203,7 +203,7 @@ class Title:
     """Numbers left in the title after times and dates were taken out, and codes with digits
     (``JO11``, ``A1``)."""
     words: tuple[str, ...] = ()
-    """The words of ``text`` (compounds split, English translated; ``dedup/variants.py``)."""
+    """The words of ``text`` with compounds split at a known head (``dedup/variants.py``)."""
     main: tuple[str, ...] | None = None
     """With a subtitle (after ``:``, `` - ``, ``|`` or in brackets): the words before it."""
     sub: tuple[str, ...] | None = None
@@ -213,7 +213,7 @@ class Title:
 @lru_cache(maxsize=1 << 16)
 def normalize_title(title: str) -> Title:
     """Normalise a title: case, accents, punctuation, clock times, dates, English words (into
-    Dutch), stop words, compounds (split at a known head).
+    Dutch), stop words; ``words`` also has compounds split at a known head.
 
     ``"Vrijwilliger gezocht: Taalmaatje (m/v) in Malberg!"`` -> ``"taalmaatje malberg"``. When
     nothing is left after removing stop words, the folded title is used as it is.
@@ -227,15 +227,15 @@ def normalize_title(title: str) -> Title:
     numbers = frozenset(int(t) if t.isdigit() else t for t in kept
                         if (_NUMBER.match(t) and len(t) <= 6) or _CODE.match(t))
     what = _drop_places(kept, vocab) if places else kept
+    words = tuple(split_compounds(what))
     main = sub = None
     m = _SUBTITLE.search(low)
     if m and m.start() > 0:
-        main_words = _drop_places(_title_words(low[: m.start()], vocab, fallback=False)[1], vocab)
-        sub_words = _drop_places(_title_words(low[m.end():], vocab, fallback=False)[1], vocab)
+        main_words = split_compounds(_drop_places(_title_words(low[: m.start()], vocab, fallback=False)[1], vocab))
+        sub_words = split_compounds(_drop_places(_title_words(low[m.end():], vocab, fallback=False)[1], vocab))
         if main_words and sub_words:
             main, sub = tuple(main_words), tuple(sub_words)
-    return Title(" ".join(what), "".join(what), " ".join(kept), tuple(kept), places, numbers, tuple(what),
-                 main, sub)
+    return Title(" ".join(what), "".join(what), " ".join(kept), tuple(kept), places, numbers, words, main, sub)
 
 
 def _strip_dates(title: str, vocab: Vocabulary) -> str:
@@ -255,7 +255,7 @@ def _title_words(low: str, vocab: Vocabulary, fallback: bool = True) -> tuple[li
         folded = folded[cut + 1 :]
     else:  # nothing but generic words after "zoekt": the part before it is what the item is about
         kept = _content_words(folded, vocab) or (folded if fallback else [])
-    return folded, split_compounds(kept)
+    return folded, kept
 
 
 def _content_words(tokens: list[str], vocab: Vocabulary) -> list[str]:

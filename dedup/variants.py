@@ -27,12 +27,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import re
+
 from rapidfuzz import fuzz
 
 VARIANTS_FILE = Path(__file__).with_name("title_variants.txt")
 _MIN_STEM = 4
 _TYPO_RATIO = 88.0
 _TYPO_MIN_LEN = 6
+_DOUBLE_VOWEL = re.compile(r"([aeou])\1")
 
 
 @dataclass(frozen=True)
@@ -124,15 +127,18 @@ def _form_of(a: str, b: str, suffixes: tuple[str, ...]) -> bool:
         a, b = b, a
     if len(a) >= 4 and b.startswith(a) and b[len(a):] in suffixes:
         return True
-    # two forms of one stem: geveltuinen / geveltuintjes
-    return len(a) >= 7 and _stem(a, suffixes) == _stem(b, suffixes)
+    # two forms of one stem: geveltuinen / geveltuintjes, hardloop / hardlopen
+    return len(a) >= 6 and a[:4] == b[:4] and _stem(a, suffixes) == _stem(b, suffixes)
 
 
 def _stem(word: str, suffixes: tuple[str, ...]) -> str:
+    """The word without a known ending, doubled vowels single (``hardlopen`` and ``hardloop``
+    both give ``hardlop``: Dutch spells an open syllable with one vowel)."""
     for suffix in suffixes:
         if word.endswith(suffix) and len(word) - len(suffix) >= 6:
-            return word[: -len(suffix)]
-    return word
+            word = word[: -len(suffix)]
+            break
+    return _DOUBLE_VOWEL.sub(r"\1", word)
 
 
 def _unmatched(left: list[str], right: list[str], suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
