@@ -171,6 +171,7 @@ def _unmatched(left: list[str], right: list[str], suffixes: tuple[str, ...]) -> 
     return [x for x in left if x not in done_l], [y for y in right if y not in done_r]
 
 
+@lru_cache(maxsize=1 << 17)
 def word_score(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, bool]:
     """(score 0-100, one title contains the other) on words: the share of both titles' words that
     meet a word of the other (equal, joined neighbours, a word form, a typo)."""
@@ -191,7 +192,7 @@ def refine(ta, tb, base: float) -> tuple[float, str | None]:
     """The title similarity of a pair after looking at its words (``base`` is rapidfuzz's
     ``Scorer.title``): (similarity, variant) where variant names what made two titles one
     (``subtitle``, ``compound``) or why they are not (``words_differ``)."""
-    if ta.text == tb.text:
+    if ta.words == tb.words:
         return base, None
     score, contained = word_score(ta.words, tb.words)
     if contained:
