@@ -19,6 +19,9 @@ from .variants import refine
 
 #: Blocks up to this size are compared pair by pair; larger ones with ``process.cdist``.
 SMALL_BLOCK = 8
+#: Under the cutoff, a pair of a small title-token block is looked at word by word from this
+#: rapidfuzz score up (a compound with extra words scores 45-60; unrelated titles lower).
+_WORDS_FLOOR = 40.0
 
 Pair = tuple[str, str]
 
@@ -64,7 +67,7 @@ def _small_block(rows, members, probe, cutoff, window, feats, scorer, found, wor
             score = title(fa, fb)
             if score >= cutoff or (
                 window is not None and fa.timed and fb.timed and abs(fa.start - fb.start) <= window
-            ) or (words and refine(fa.title, fb.title, score)[0] >= cutoff):
+            ) or (words and score >= _WORDS_FLOOR and refine(fa.title, fb.title, score)[0] >= cutoff):
                 found[key] = score
 
 

@@ -108,10 +108,9 @@ class Scorer:
         title, time and place only)."""
         s = self.s
         base = self.title(a, b) if title is None else float(title)
-        refined, variant = refine(a.title, b.title, base)
-        result = PairScore(score=0.0, title=refined, title_variant=variant)
+        result = PairScore(score=0.0, title=base)
         veto = self._title_veto(a, b)
-        total = s.weight_title * result.title / 100.0
+        total = 0.0
         weight = s.weight_title
         time_veto = self._time(a, b, result)
         veto = veto or time_veto
@@ -123,6 +122,11 @@ class Scorer:
         if result.place is not None:
             total += s.weight_place * result.place
             weight += s.weight_place
+        refined, variant = base, None
+        if veto is None:  # the word comparison of the titles (a vetoed pair is never one anyway)
+            refined, variant = refine(a.title, b.title, base)
+            result.title, result.title_variant = refined, variant
+        total += s.weight_title * refined / 100.0
         if veto is None:
             veto, total, weight = self._content(a, b, result, total, weight)
         if variant == "words_differ" and refined < base:

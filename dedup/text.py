@@ -204,10 +204,21 @@ class Title:
     (``JO11``, ``A1``)."""
     words: tuple[str, ...] = ()
     """The words of ``text`` with compounds split at a known head (``dedup/variants.py``)."""
-    main: tuple[str, ...] | None = None
-    """With a subtitle (after ``:``, `` - ``, ``|`` or in brackets): the words before it."""
-    sub: tuple[str, ...] | None = None
-    """... and the words of the subtitle."""
+    wordset: frozenset[str] = frozenset()
+    raw: str = ""
+    """The title as given."""
+
+    @property
+    def main(self) -> tuple[str, ...] | None:
+        """With a subtitle (after ``:``, `` - ``, ``|`` or in brackets): the words before it."""
+        parts = subtitle_parts(self.raw)
+        return parts[0] if parts else None
+
+    @property
+    def sub(self) -> tuple[str, ...] | None:
+        """... and the words of the subtitle."""
+        parts = subtitle_parts(self.raw)
+        return parts[1] if parts else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -228,14 +239,22 @@ def normalize_title(title: str) -> Title:
                         if (_NUMBER.match(t) and len(t) <= 6) or _CODE.match(t))
     what = _drop_places(kept, vocab) if places else kept
     words = tuple(split_compounds(what))
-    main = sub = None
+    return Title(" ".join(what), "".join(what), " ".join(kept), tuple(kept), places, numbers, words,
+                 frozenset(words), title)
+
+
+@lru_cache(maxsize=1 << 14)
+def subtitle_parts(title: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(main words, subtitle words) of a title with a subtitle, both without places; None without
+    one (or when either part has no content word: ``Vrijwilliger gezocht: Taalmaatje``)."""
+    vocab = vocabulary()
+    low = _strip_dates(title, vocab)
     m = _SUBTITLE.search(low)
-    if m and m.start() > 0:
-        main_words = split_compounds(_drop_places(_title_words(low[: m.start()], vocab, fallback=False)[1], vocab))
-        sub_words = split_compounds(_drop_places(_title_words(low[m.end():], vocab, fallback=False)[1], vocab))
-        if main_words and sub_words:
-            main, sub = tuple(main_words), tuple(sub_words)
-    return Title(" ".join(what), "".join(what), " ".join(kept), tuple(kept), places, numbers, words, main, sub)
+    if not m or m.start() == 0:
+        return None
+    main = split_compounds(_drop_places(_title_words(low[: m.start()], vocab, fallback=False)[1], vocab))
+    sub = split_compounds(_drop_places(_title_words(low[m.end():], vocab, fallback=False)[1], vocab))
+    return (tuple(main), tuple(sub)) if main and sub else None
 
 
 def _strip_dates(title: str, vocab: Vocabulary) -> str:

@@ -192,8 +192,9 @@ def refine(ta, tb, base: float) -> tuple[float, str | None]:
     """The title similarity of a pair after looking at its words (``base`` is rapidfuzz's
     ``Scorer.title``): (similarity, variant) where variant names what made two titles one
     (``subtitle``, ``compound``) or why they are not (``words_differ``)."""
-    if ta.words == tb.words:
-        return base, None
+    sa, sb = ta.wordset, tb.wordset
+    if sa <= sb or sb <= sa:  # one title's words all in the other: the common, cheap case
+        return (100.0, "compound") if base < 100.0 else (base, None)
     score, contained = word_score(ta.words, tb.words)
     if contained:
         if score > base:

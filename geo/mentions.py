@@ -125,7 +125,8 @@ class MentionJudge:
             return False, f"{prev_word} {name}: a surname"
         if nxt < len(spans):
             nxt_word = src[spans[nxt][0]:spans[nxt][1]]
-            if not after.strip() and nxt_word[:1].isupper() and words[nxt] not in self.known_first:
+            if (not after.strip() and nxt_word[:1].isupper() and words[nxt] not in self.known_first
+                    and not src.isupper()):  # in a text in capitals every word has one
                 return False, f"{name!r} before the name {nxt_word!r}: a person's or a work's name"
             if after.strip() == "," and i == 0 and nxt_word[:1].isupper() and words[nxt] not in self.known_first:
                 return False, f"{name + ', ' + nxt_word!r}: a surname first"
