@@ -43,6 +43,8 @@ class Variants:
     english: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
     """First English word -> (phrase, Dutch words), longest phrase first."""
     english_words: frozenset[str]
+    triggers: frozenset[str]
+    """Every word that starts an English phrase or is an English function word."""
     heads: tuple[str, ...]
     """Compound heads, longest first."""
     suffixes: tuple[str, ...]
@@ -73,9 +75,11 @@ def variants() -> Variants:
         en, nl = (_fold(part) for part in line.split("=", 1))
         words = tuple(en.split())
         english.setdefault(words[0], []).append((words, tuple(nl.split())))
+    english_words = frozenset(_fold(w) for w in sections.get("english_words", []))
     return Variants(
         english={k: tuple(sorted(v, key=lambda p: len(p[0]), reverse=True)) for k, v in english.items()},
-        english_words=frozenset(_fold(w) for w in sections.get("english_words", [])),
+        english_words=english_words,
+        triggers=frozenset(english) | english_words,
         heads=tuple(sorted({_fold(w) for w in sections.get("heads", [])}, key=len, reverse=True)),
         suffixes=tuple(sorted({_fold(w) for w in sections.get("suffixes", [])}, key=len, reverse=True)),
     )
@@ -84,7 +88,7 @@ def variants() -> Variants:
 def translate(tokens: list[str], v: Variants | None = None) -> list[str]:
     """English words and phrases -> Dutch (longest phrase first); English function words dropped."""
     v = v or variants()
-    if not any(t in v.english or t in v.english_words for t in tokens):
+    if v.triggers.isdisjoint(tokens):
         return tokens
     out: list[str] = []
     i, n = 0, len(tokens)
