@@ -301,8 +301,10 @@ def _drop_places(tokens: list[str], vocab: Vocabulary) -> list[str]:
 
 def normalize_text(text: str, limit: int) -> str:
     """A description for comparison: its first ``limit`` characters folded, URLs left out."""
-    head = _URL.sub(" ", text[: limit + 200])[:limit]
-    return " ".join(fold(head).split())
+    head = text[: limit + 200]
+    if "http" in head or "HTTP" in head or "Http" in head:
+        head = _URL.sub(" ", head)
+    return " ".join(fold(head[:limit]).split())
 
 
 @lru_cache(maxsize=1 << 14)
