@@ -209,6 +209,8 @@ class Title:
     wordset: frozenset[str] = frozenset()
     raw: str = ""
     """The title as given."""
+    has_sep: bool = False
+    """The title has a subtitle separator (its parts are then computed on demand)."""
 
     @property
     def main(self) -> tuple[str, ...] | None:
@@ -241,8 +243,9 @@ def normalize_title(title: str) -> Title:
                         if (_NUMBER.match(t) and len(t) <= 6) or _CODE.match(t))
     what = _drop_places(kept, vocab) if places else kept
     words = tuple(split_compounds(what))
+    m = _SUBTITLE.search(low)
     return Title(" ".join(what), "".join(what), " ".join(kept), tuple(kept), places, numbers, words,
-                 frozenset(words), title)
+                 frozenset(words), title, bool(m and m.start() > 0))
 
 
 @lru_cache(maxsize=1 << 14)

@@ -205,7 +205,7 @@ def refine(ta, tb, base: float) -> tuple[float, str | None]:
             return score, "compound"
         return base, None
     # a subtitle on one side only: compare the other title with its main part (and the subtitle)
-    if (ta.main is None) != (tb.main is None):
+    if (ta.has_sep or tb.has_sep) and (ta.main is None) != (tb.main is None):
         t_sub, t_other = (ta, tb) if ta.main is not None else (tb, ta)
         for part in (t_sub.main, t_sub.sub):
             if part:
