@@ -192,6 +192,34 @@ def word_score(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, bool]:
     return 100.0 * met / (len(a) + len(b)), False
 
 
+_COMPARED: dict[tuple[str, str], tuple[float, str]] = {}
+_COMPARED_MAX = 1 << 17
+
+
+def _compare(ta, tb) -> tuple[float, str]:
+    """(word score, outcome) of two titles that are not subsets of each other: outcome
+    ``contained`` (after joins, forms, typos), ``subtitle`` (the other title is in one part of a
+    subtitled one) or ``differ``. Cached on the two raw titles (their hashes are cached by Python)."""
+    key = (ta.raw, tb.raw)
+    hit = _COMPARED.get(key)
+    if hit is not None:
+        return hit
+    score, contained = word_score(ta.words, tb.words)
+    out = (score, "contained" if contained else "differ")
+    if not contained and (ta.has_sep or tb.has_sep) and (ta.main is None) != (tb.main is None):
+        t_sub, t_other = (ta, tb) if ta.main is not None else (tb, ta)
+        for part in (t_sub.main, t_sub.sub):
+            if part:
+                s, c = word_score(part, t_other.words)
+                if c:
+                    out = (s, "subtitle")
+                    break
+    if len(_COMPARED) >= _COMPARED_MAX:
+        _COMPARED.clear()
+    _COMPARED[key] = out
+    return out
+
+
 def refine(ta, tb, base: float) -> tuple[float, str | None]:
     """The title similarity of a pair after looking at its words (``base`` is rapidfuzz's
     ``Scorer.title``): (similarity, variant) where variant names what made two titles one
@@ -199,19 +227,11 @@ def refine(ta, tb, base: float) -> tuple[float, str | None]:
     sa, sb = ta.wordset, tb.wordset
     if sa <= sb or sb <= sa:  # one title's words all in the other: the common, cheap case
         return (100.0, "compound") if base < 100.0 else (base, None)
-    score, contained = word_score(ta.words, tb.words)
-    if contained:
-        if score > base:
-            return score, "compound"
-        return base, None
-    # a subtitle on one side only: compare the other title with its main part (and the subtitle)
-    if (ta.has_sep or tb.has_sep) and (ta.main is None) != (tb.main is None):
-        t_sub, t_other = (ta, tb) if ta.main is not None else (tb, ta)
-        for part in (t_sub.main, t_sub.sub):
-            if part:
-                s, c = word_score(part, t_other.words)
-                if c:
-                    return max(base, s), "subtitle"
+    score, outcome = _compare(ta, tb)
+    if outcome == "contained":
+        return (score, "compound") if score > base else (base, None)
+    if outcome == "subtitle":
+        return max(base, score), "subtitle"
     if score < base:
         return score, "words_differ"
     return base, None
