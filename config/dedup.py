@@ -33,6 +33,10 @@ class DedupSettings(ConfigModel):
     """Strong context: two dated items that start at the same time (``same_time_minutes``), at the
     same place (``near_distance_m``) and whose descriptions are at least this similar are one
     even when their titles are reworded beyond ``title_threshold`` (an agenda's own title)."""
+    title_words_description_min: float = Field(default=60.0, ge=0, le=100)
+    """When both titles have words the other lacks (``Repaircafé`` / ``Breicafé``), the title counts
+    by the share of words that meet (``dedup/variants.py``) rather than rapidfuzz's character
+    alignment, unless both descriptions are at least this similar (then the title was reworded)."""
     organizer_veto_below: float = Field(default=50.0, ge=0, le=100)
     """For ``organizer_veto_kinds``: two items whose organizers (both given) are less similar
     than this are never one (a vacancy belongs to one organisation)."""

@@ -15,9 +15,13 @@ from tim.config.dedup import DedupSettings
 
 from .features import Features
 from .scoring import Scorer
+from .variants import refine
 
 #: Blocks up to this size are compared pair by pair; larger ones with ``process.cdist``.
 SMALL_BLOCK = 8
+#: Under the cutoff, a pair of a small title-token block is looked at word by word from this
+#: rapidfuzz score up (a compound with extra words scores 45-60; unrelated titles lower).
+_WORDS_FLOOR = 40.0
 
 Pair = tuple[str, str]
 
@@ -38,14 +42,16 @@ def candidate_pairs(
         window = settings.same_time_minutes if kind in ("g", "b") else None
         rows = members if probe is None else [m for m in members if m in probe]
         if len(members) <= SMALL_BLOCK:
-            _small_block(rows, members, probe, cutoff, window, feats, scorer, found)
+            _small_block(rows, members, probe, cutoff, window, feats, scorer, found, kind == "t")
         else:
             _large_block(rows, members, cutoff, window, feats, found)
     return found
 
 
-def _small_block(rows, members, probe, cutoff, window, feats, scorer, found) -> None:
-    """Pair by pair (cheaper than ``process.cdist`` for a handful of records)."""
+def _small_block(rows, members, probe, cutoff, window, feats, scorer, found, words: bool = False) -> None:
+    """Pair by pair (cheaper than ``process.cdist`` for a handful of records). In a title-token
+    block (``words``), a pair under the cutoff also passes when its words make one title part of
+    the other (a compound with extra words: ``Taal Café voor anderstaligen`` / ``Taalcafé``)."""
     title = scorer.title
     for a in rows:
         fa = feats[a]
@@ -61,7 +67,7 @@ def _small_block(rows, members, probe, cutoff, window, feats, scorer, found) -> 
             score = title(fa, fb)
             if score >= cutoff or (
                 window is not None and fa.timed and fb.timed and abs(fa.start - fb.start) <= window
-            ):
+            ) or (words and score >= _WORDS_FLOOR and refine(fa.title, fb.title, score)[0] >= cutoff):
                 found[key] = score
 
 

@@ -16,6 +16,7 @@ from tim.config.dedup import DedupSettings
 
 from .model import DedupRecord
 from .text import Title, buurt_mask, canonical_url, normalize_text, normalize_title, urls_in
+from .variants import variants
 
 #: Reference latitude of the geo cell grid (Maastricht); a degree of longitude is shorter here.
 REF_LAT = 50.85
@@ -72,6 +73,7 @@ class FeatureMaker:
         self.day_kinds = frozenset(settings.day_kinds)
         self.cell_lat = settings.geo_cell_m / M_PER_DEG_LAT
         self.cell_lon = settings.geo_cell_m / (M_PER_DEG_LAT * math.cos(math.radians(REF_LAT)))
+        self.heads = frozenset(variants().heads)
 
     def make(self, rec: DedupRecord) -> Features:
         title = normalize_title(rec.title or "")
@@ -90,7 +92,15 @@ class FeatureMaker:
         words = [t for t in title.tokens if len(t) >= 3 and not t.isdigit()]
         if not words:
             words = [t for t in title.tokens if len(t) >= 2] or list(title.tokens)
-        stems = tuple(sorted({t[: s.block_stem_length] for t in words}))
+        n = s.block_stem_length
+        stem_set = {t[:n] for t in words}
+        # a split compound meets its joined spelling: "taal cafe" also gets the key of "taalcafe"
+        toks = title.tokens
+        if len(toks) > 1:
+            heads = self.heads
+            stem_set.update((toks[i] + toks[i + 1])[:n] for i in range(len(toks) - 1)
+                            if 3 <= len(toks[i]) < n and toks[i + 1] in heads and not toks[i].isdigit())
+        stems = tuple(sorted(stem_set))
         cells: tuple[tuple[int, int], ...] = ()
         if day and rec.lat is not None and rec.lon is not None:
             cells = self._cells(rec.lat, rec.lon)

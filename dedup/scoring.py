@@ -15,6 +15,7 @@ from tim.config.dedup import DedupSettings
 
 from .features import M_PER_DEG_LAT, FeatureMaker, Features
 from .text import normalize_organizer
+from .variants import refine
 
 
 @dataclass(slots=True)
@@ -32,6 +33,9 @@ class PairScore:
     minutes_apart: float | None = None
     linked_url: bool = False
     match: bool = False
+    title_variant: str | None = None
+    """What the word comparison of the titles found (``dedup/variants.py``): ``compound``,
+    ``subtitle`` (made the titles one) or ``words_differ`` (both have words the other lacks)."""
 
     def reasons(self) -> dict:
         """The components as a JSON-able dict (0-100, one decimal), for ``Decision.reasons``."""
@@ -50,6 +54,8 @@ class PairScore:
             out["minutes_apart"] = int(self.minutes_apart + 0.5)
         if self.linked_url:
             out["linked_url"] = True
+        if self.title_variant:
+            out["title_variant"] = self.title_variant
         if self.veto:
             out["veto"] = self.veto
         return out
@@ -101,9 +107,10 @@ class Scorer:
         periods) come first; a pair they veto is not compared further (its score then covers
         title, time and place only)."""
         s = self.s
-        result = PairScore(score=0.0, title=self.title(a, b) if title is None else float(title))
+        base = self.title(a, b) if title is None else float(title)
+        result = PairScore(score=0.0, title=base)
         veto = self._title_veto(a, b)
-        total = s.weight_title * result.title / 100.0
+        total = 0.0
         weight = s.weight_title
         time_veto = self._time(a, b, result)
         veto = veto or time_veto
@@ -115,8 +122,26 @@ class Scorer:
         if result.place is not None:
             total += s.weight_place * result.place
             weight += s.weight_place
+        refined, variant = base, None
+        if veto is None:  # the word comparison of the titles (a vetoed pair is never one anyway)
+            refined, variant = refine(a.title, b.title, base)
+            result.title, result.title_variant = refined, variant
+        total += s.weight_title * refined / 100.0
         if veto is None:
             veto, total, weight = self._content(a, b, result, total, weight)
+        if variant == "words_differ" and refined < base:
+            # both titles have words the other lacks: the word score stands unless the
+            # descriptions agree (a reworded title of the same initiative)
+            d = result.description
+            if d is not None and d * 100 >= s.title_words_description_min:
+                total += s.weight_title * (base - refined) / 100.0
+                result.title = base
+                result.title_variant = "words_differ_description_agrees"
+            elif refined >= s.title_threshold:
+                # each title says something the other does not: not one on the title alone
+                capped = s.title_threshold - 1
+                total -= s.weight_title * (refined - capped) / 100.0
+                result.title = capped
         score = 100.0 * total / weight + (s.linked_url_bonus if result.linked_url else 0.0)
         result.score = min(100.0, score)
         result.veto = veto
@@ -170,6 +195,16 @@ class Scorer:
             result.place = _ramp(d, s.near_distance_m, s.max_distance_m)
         elif ra.buurt_code and rb.buurt_code:
             result.place = 1.0 if ra.buurt_code == rb.buurt_code else 0.0
+            if (
+                result.place == 0.0
+                and a.day
+                and ra.lat is None
+                and rb.lat is None
+                and a.timed
+                and b.timed
+                and abs(a.start - b.start) <= s.same_time_minutes  # type: ignore[operator]
+            ):
+                return "buurt_differs"  # the same activity at the same time in two buurten
         return None
 
     def _content(

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from .variants import split_compounds, translate
+
 STOPWORDS_FILE = Path(__file__).with_name("stopwords.txt")
 BUURT_NAMES_FILE = "maastricht_buurt_names.csv"
 
@@ -52,9 +54,13 @@ def _build_table() -> dict[int, str]:
 
 _TABLE = _build_table()
 _TIME = re.compile(r"\b\d{1,2}(?:[:.h]\d{2})(?:\s*(?:uur|u)\b)?|\b\d{1,2}\s*(?:uur|u)\b")
-_NUMERIC_DATE = re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?\b")
+_NUMERIC_DATE = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[-/]\d{1,2}(?:[-/]\d{2,4})?\b(?!\s*(?:jaar|jr|km|\+|plus))"
+)  # "4-6 jaar" is an age range, not a date
 _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+$")
+_CODE = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]{2,8}$")  # jo11, a1, u12
+_SUBTITLE = re.compile(r"\s*(?::|\s[-\u2013\u2014|]\s|[\u2013\u2014|]|\()\s*")
 _TRACKING = re.compile(r"^(utm_|mc_|fbclid$|gclid$|msclkid$|_ga$|ref$|source$)")
 
 
@@ -167,6 +173,8 @@ def buurt_mask(tokens: list[str]) -> int:
 
 def place_mask(tokens: list[str], vocab: Vocabulary) -> int:
     """Bit mask of the buurt names / wijk place words in a token list (longest names first)."""
+    if vocab.place_first.keys().isdisjoint(tokens):
+        return 0  # the common case, at C speed
     mask, i, n = 0, 0, len(tokens)
     while i < n:
         for name in vocab.place_first.get(tokens[i], ()):
@@ -193,33 +201,85 @@ class Title:
     """All content tokens, place names included (block keys)."""
     places: int
     """Bit mask of place names in the title."""
-    numbers: frozenset[int]
-    """Numbers left in the title after times and dates were taken out."""
+    numbers: frozenset[int | str]
+    """Numbers left in the title after times and dates were taken out, and codes with digits
+    (``JO11``, ``A1``)."""
+    words: tuple[str, ...] = ()
+    """The words of ``text`` with compounds split at a known head (``dedup/variants.py``)."""
+    wordset: frozenset[str] = frozenset()
+    raw: str = ""
+    """The title as given."""
+    has_sep: bool = False
+    """The title has a subtitle separator (its parts are then computed on demand)."""
+
+    @property
+    def main(self) -> tuple[str, ...] | None:
+        """With a subtitle (after ``:``, `` - ``, ``|`` or in brackets): the words before it."""
+        parts = subtitle_parts(self.raw)
+        return parts[0] if parts else None
+
+    @property
+    def sub(self) -> tuple[str, ...] | None:
+        """... and the words of the subtitle."""
+        parts = subtitle_parts(self.raw)
+        return parts[1] if parts else None
 
 
 @lru_cache(maxsize=1 << 16)
 def normalize_title(title: str) -> Title:
-    """Normalise a title: case, accents, punctuation, clock times, dates, stop words.
+    """Normalise a title: case, accents, punctuation, clock times, dates, English words (into
+    Dutch), stop words; ``words`` also has compounds split at a known head.
 
     ``"Vrijwilliger gezocht: Taalmaatje (m/v) in Malberg!"`` -> ``"taalmaatje malberg"``. When
     nothing is left after removing stop words, the folded title is used as it is.
     """
     vocab = vocabulary()
+    low = _strip_dates(title, vocab)
+    folded, kept = _title_words(low, vocab)
+    if not kept:
+        kept = fold(title).split()
+    places = place_mask(folded, vocab)
+    numbers = frozenset(int(t) if t.isdigit() else t for t in kept
+                        if (_NUMBER.match(t) and len(t) <= 6) or _CODE.match(t))
+    what = _drop_places(kept, vocab) if places else kept
+    words = tuple(split_compounds(what))
+    m = _SUBTITLE.search(low)
+    return Title(" ".join(what), "".join(what), " ".join(kept), tuple(kept), places, numbers, words,
+                 frozenset(words), title, bool(m and m.start() > 0))
+
+
+@lru_cache(maxsize=1 << 14)
+def subtitle_parts(title: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(main words, subtitle words) of a title with a subtitle, both without places; None without
+    one (or when either part has no content word: ``Vrijwilliger gezocht: Taalmaatje``)."""
+    vocab = vocabulary()
+    low = _strip_dates(title, vocab)
+    m = _SUBTITLE.search(low)
+    if not m or m.start() == 0:
+        return None
+    main = split_compounds(_drop_places(_title_words(low[: m.start()], vocab, fallback=False)[1], vocab))
+    sub = split_compounds(_drop_places(_title_words(low[m.end():], vocab, fallback=False)[1], vocab))
+    return (tuple(main), tuple(sub)) if main and sub else None
+
+
+def _strip_dates(title: str, vocab: Vocabulary) -> str:
     low = title.lower()
     low = _TIME.sub(" ", low)
     low = _NUMERIC_DATE.sub(" ", low)
-    low = vocab.month_date.sub(" ", low)
-    folded = low.translate(_TABLE).split()
+    return vocab.month_date.sub(" ", low)
+
+
+def _title_words(low: str, vocab: Vocabulary, fallback: bool = True) -> tuple[list[str], list[str]]:
+    """(all folded words, content words) of a lower-cased title without dates; with ``fallback``
+    the folded words when no content word is left."""
+    folded = translate(low.translate(_TABLE).split())
     cut = max((i for i, t in enumerate(folded[:-1]) if t in vocab.prefix_ends), default=-1)
     kept = _content_words(folded[cut + 1 :], vocab) if cut >= 0 else []
     if kept:
         folded = folded[cut + 1 :]
     else:  # nothing but generic words after "zoekt": the part before it is what the item is about
-        kept = _content_words(folded, vocab) or folded or fold(title).split()
-    places = place_mask(folded, vocab)
-    numbers = frozenset(int(t) for t in kept if _NUMBER.match(t) and len(t) <= 6)
-    what = _drop_places(kept, vocab) if places else kept
-    return Title(" ".join(what), "".join(what), " ".join(kept), tuple(kept), places, numbers)
+        kept = _content_words(folded, vocab) or (folded if fallback else [])
+    return folded, kept
 
 
 def _content_words(tokens: list[str], vocab: Vocabulary) -> list[str]:
@@ -244,8 +304,10 @@ def _drop_places(tokens: list[str], vocab: Vocabulary) -> list[str]:
 
 def normalize_text(text: str, limit: int) -> str:
     """A description for comparison: its first ``limit`` characters folded, URLs left out."""
-    head = _URL.sub(" ", text[: limit + 200])[:limit]
-    return " ".join(fold(head).split())
+    head = text[: limit + 200]
+    if "http" in head or "HTTP" in head or "Http" in head:
+        head = _URL.sub(" ", head)
+    return " ".join(fold(head[:limit]).split())
 
 
 @lru_cache(maxsize=1 << 14)

@@ -22,6 +22,7 @@ CONFIDENCE = {
     "address_point_border": 0.8,  # ... within BORDER_M of a border (still beats any centroid)
     "postcode": 0.75,  # a PC6 centroid (mean of its addresses) well inside a buurt
     "postcode_border": 0.6,  # a PC6 centroid within BORDER_M of a border
+    "postcode_pc6_neighbours": 0.5,  # an unknown PC6 whose neighbours in the letter sequence lie in one buurt
     "postcode_pc4": 0.45,  # a bare PC4 whose PC6s lie >= 90% in one buurt
     "street_number": 0.65,  # the nearest known number (same parity, <= 20 apart) on the street
     "street": 0.55,  # a street whose known addresses lie in one buurt

@@ -27,6 +27,7 @@ from tim.normalizers.address import (
 
 from . import data
 from .boundaries import BoundarySet
+from .mentions import MentionJudge, load_evidence, load_guards
 from .phrases import Entry, PhraseIndex
 
 log = logging.getLogger(__name__)
@@ -202,7 +203,7 @@ class Gazetteer:
         return None
 
     def _load_phrases(self) -> None:
-        guards = {fold(r["name"]): r["rule"] for r in data.read_csv("name_guards.csv")}
+        guards, name_guards = load_guards(data.read_csv("name_guards.csv"))
         cues = {fold(r["word"]) for r in data.read_csv("locative_cues.csv")}
         word_map = {}
         for r in data.read_csv("street_abbreviations.csv"):
@@ -237,6 +238,8 @@ class Gazetteer:
         for key, st in self.streets.items():
             single = len(fold(st.name).split()) == 1
             idx.add(st.name, Entry("street", key, st.name, "capital" if single else None))
+        idx.judge = MentionJudge(name_guards, load_evidence(data.read_csv("mention_evidence.csv")),
+                                 idx.first_words())
         self.phrases = idx
 
     # -- lookups ---------------------------------------------------------------------------
@@ -255,6 +258,47 @@ class Gazetteer:
             if gap <= max_gap and num % 2 == number % 2 and (best is None or gap < best[0]):
                 best = (gap, num, p)
         return (best[1], best[2]) if best else None
+
+    def between_numbers(self, key: str, number: int, max_span: int = 40) -> tuple[int, int, Point] | None:
+        """An unknown number placed on its street between the nearest known numbers of the same
+        parity below and above it (at most ``max_span`` apart): the point interpolated by number
+        between the two known points, located in the buurten. Returns (lower, upper, point)."""
+        below = above = None
+        for num, p in self.street_numbers.get(key, ()):
+            if num % 2 != number % 2 or num == number:
+                continue
+            if num < number and (below is None or num > below[0]):
+                below = (num, p)
+            elif num > number and (above is None or num < above[0]):
+                above = (num, p)
+        if below is None or above is None or above[0] - below[0] > max_span:
+            return None
+        t = (number - below[0]) / (above[0] - below[0])
+        lat = below[1].lat + t * (above[1].lat - below[1].lat)
+        lon = below[1].lon + t * (above[1].lon - below[1].lon)
+        return below[0], above[0], self._points([lat], [lon], [f"{number}"])[0]
+
+    def neighbouring_pc6(self, pc: str, max_step: int = 2) -> tuple[str, str, int] | None:
+        """An unknown PC6 between two known ones of the same PC5 (letters at most ``max_step``
+        apart each way: 6211AS between 6211AR and 6211AT) that lie in one buurt, away from its
+        border: postcodes are handed out along a street, so the gap is the same stretch.
+        Returns (lower, upper, buurt index)."""
+        if len(pc) != 6 or pc in self.pc6 or not pc[5].isalpha():
+            return None
+        base, letter = pc[:5], ord(pc[5])
+        found = []
+        for step in (-1, 1):
+            for k in range(1, max_step + 1):
+                other = self.pc6.get(base + chr(letter + step * k))
+                if other is not None:
+                    found.append((base + chr(letter + step * k), other))
+                    break
+        if len(found) != 2:
+            return None
+        (lo, a), (hi, b) = found
+        if a.idx < 0 or a.idx != b.idx or a.nearest_m > 0 or b.nearest_m > 0:
+            return None
+        return lo, hi, a.idx
 
     def street(self, name: str) -> tuple[Street, float, str] | None:
         """A known street for a written name: exact key, a known tail, else a typo (rapidfuzz OSA).

@@ -298,10 +298,21 @@ class Locator:
                 ev.append(e)
             else:
                 near = self.gaz.nearest_number(key, number)
-                if near is not None:
-                    num, np_ = near
-                    e = self._point_evidence("street", np_, f"{st.name} {number} (near known {st.name} {num})",
+                same_block = bool(near and abs(near[0] - number) <= 2 and pc
+                                  and self.gaz.address_postcodes.get(near[1]) == pc)
+                between = None if same_block else self.gaz.between_numbers(key, number, max_span=12)
+                if between is not None:
+                    lo, hi, bp = between
+                    e = self._point_evidence("street", bp, f"{st.name} {number} (between known {st.name} {lo} and {hi})",
                                              CONFIDENCE["street_number"], CONFIDENCE["street_number"] - 0.15)
+                    ev.append(e)
+                    street_hit = None
+                elif near is not None:
+                    num, np_ = near
+                    # the next house (same side, same PC6) is one building away: as sure as the PC6
+                    e = self._point_evidence("street", np_, f"{st.name} {number} (near known {st.name} {num})",
+                                             CONFIDENCE["street_number"],
+                                             CONFIDENCE["street_number"] - (0.0 if same_block else 0.15))
                     ev.append(e)
                     street_hit = None
         if pc:
@@ -310,6 +321,11 @@ class Locator:
                 ev.append(self._point_evidence("postcode", p, pc, CONFIDENCE["postcode"], CONFIDENCE["postcode_border"]))
             else:
                 self._pc4(pc[:4], ev, f"{pc} (PC6 unknown; PC4 {pc[:4]})")
+                near_pc = self.gaz.neighbouring_pc6(pc)
+                if near_pc is not None:
+                    lo, hi, idx = near_pc
+                    ev.append(Evidence("postcode", CONFIDENCE["postcode_pc6_neighbours"], self.b.codes[idx], pc,
+                                       note=f"PC6 unknown; its neighbours in the sequence {lo} and {hi} lie in one buurt"))
         elif parts.postcode and len(parts.postcode) == 4:
             self._pc4(parts.postcode, ev, parts.postcode)
         if street_hit and not any(e.method == "address_point" for e in ev):
@@ -334,11 +350,15 @@ class Locator:
             ev.append(Evidence("postcode", 0.0, None, matched, note=f"PC4 {pc4} spans several buurten"))
 
     def _names(self, field: str, text: str, ev: list[Evidence]) -> None:
-        hits = self.gaz.phrases.scan(text)
+        rejected: list = []
+        hits = self.gaz.phrases.scan(text, rejected)
+        for r in rejected:  # an ambiguous name that the sentence shows to be something else
+            ev.append(Evidence("buurt_name", 0.0, None, r.text, note=f"{field}: not the place: {r.evidence}"))
         if not hits:
             return
         place_field = field in _PLACE_FIELDS
         buurten: dict[str, str] = {}
+        why: dict[str, str] = {}
         wijken: dict[str, str] = {}
         venues: dict[str, str] = {}
         for h in hits:
@@ -351,6 +371,8 @@ class Locator:
                     ev.append(Evidence("in_area", 0.0, None, h.text, note=f"{field}: in Maastricht"))
             elif kind == "buurt":
                 buurten.setdefault(h.entry.key, h.text)
+                if h.evidence:
+                    why.setdefault(h.entry.key, h.evidence)
             elif kind == "wijk":
                 wijken.setdefault(h.entry.key, h.text)
             elif kind == "venue":
@@ -374,7 +396,8 @@ class Locator:
         if len(buurten) == 1:
             code, text_hit = next(iter(buurten.items()))
             conf = CONFIDENCE["buurt_name_description"] if field == "description_text" else CONFIDENCE["buurt_name"]
-            ev.append(Evidence("buurt_name", conf, code, text_hit, note=f"{field}"))
+            ev.append(Evidence("buurt_name", conf, code, text_hit,
+                               note=f"{field}; {why[code]}" if code in why else f"{field}"))
         elif len(buurten) > 1:
             wijk_codes = {self.wijk_of[c] for c in buurten}
             names = ", ".join(buurten.values())

@@ -5,9 +5,13 @@ always on whole words: ``Heer`` never matches inside ``Heerlen`` or ``Ridder van
 At each position the longest known phrase wins, so ``Maastricht Aachen Airport`` beats
 ``Maastricht`` and ``Medisch Centrum Caberg`` beats ``Caberg``.
 
-Names that are also common words are guarded (``data/name_guards.csv``): ``needs_cue`` names count
-only when capitalised and after a locative cue (``in Heer``, ``wijk Campagne``;
-``data/locative_cues.csv``) or when they are the whole text; ``never`` names only as the whole text.
+Names that are also common words or people's names are guarded (``data/name_guards.csv``). Buurt
+names (rules ``word``, ``name``, ``place``) are judged on evidence from their sentence, whatever
+word precedes them (``geo/mentions.py``): ``door Amby``, ``Amby's``, ``Heer en Heugem`` count,
+``de heer Jansen``, ``Amby Winehouse``, ``Jezus van Nazareth`` do not. Other guarded names
+(venues, streets, outside places): ``needs_cue`` names count only when capitalised and after a
+locative cue (``op de Markt``; ``data/locative_cues.csv``) or when they are the whole text;
+``never`` names only as the whole text.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ import unicodedata
 from dataclasses import dataclass
 
 from tim.normalizers.address import fold
+
+from .mentions import RULES, MentionJudge
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _ARTICLES = frozenset({"de", "het", "t", "den"})
@@ -42,6 +48,8 @@ class Hit:
     text: str
     start: int
     whole: bool
+    evidence: str = ""
+    """For a guarded name: why it counts as the place (``geo/mentions.py``)."""
 
 
 def ascii_text(text: str) -> str:
@@ -55,12 +63,18 @@ def ascii_text(text: str) -> str:
 class PhraseIndex:
     """A first-token index of folded phrases, scanned longest-first."""
 
-    def __init__(self, *, cues: set[str], guards: dict[str, str], word_map: dict[str, str]):
+    def __init__(self, *, cues: set[str], guards: dict[str, str], word_map: dict[str, str],
+                 judge: MentionJudge | None = None):
         self.cues = frozenset(cues)
         self.guards = guards
         self.word_map = word_map
+        self.judge = judge
         self.phrases: dict[str, list[Entry]] = {}
         self.lengths: dict[str, tuple[int, ...]] = {}
+
+    def first_words(self) -> frozenset[str]:
+        """The first word of every known phrase."""
+        return frozenset(self.lengths)
 
     def tokens(self, text: str) -> list[str]:
         return [self.word_map.get(t, t) for t in fold(text).split()]
@@ -79,8 +93,10 @@ class PhraseIndex:
         lengths = set(self.lengths.get(toks[0], ())) | {len(toks)}
         self.lengths[toks[0]] = tuple(sorted(lengths, reverse=True))
 
-    def scan(self, text: str) -> list[Hit]:
-        """Accepted hits in reading order (longest phrase first at each position)."""
+    def scan(self, text: str, rejected: list[Hit] | None = None) -> list[Hit]:
+        """Accepted hits in reading order (longest phrase first at each position). Guarded buurt
+        names that the sentence shows to be something else go to ``rejected`` (with the evidence)
+        when a list is given."""
         if not text:
             return []
         src = ascii_text(text)
@@ -112,6 +128,16 @@ class PhraseIndex:
                 matched = src[spans[i][0]:spans[i + size - 1][1]]
                 for entry in entries:
                     guard = entry.guard
+                    if guard in RULES and self.judge is not None:
+                        key = words[i] if size == 1 else " ".join(words[i:i + size])
+                        ok, why = self.judge.judge(key, src, spans, words, i, size, whole)
+                        if ok:
+                            hits.append(Hit(entry, matched, spans[i][0], whole, why))
+                        elif rejected is not None:
+                            rejected.append(Hit(entry, matched, spans[i][0], whole, why))
+                        continue
+                    if guard in RULES:
+                        guard = "capital"
                     if guard == "needs_cue" and entry.kind == "place" and entry.in_area is False:
                         guard = "capital"  # a false "outside" only withholds a buurt: the safe side
                     if self._accept(guard, whole, capital, cued):

@@ -2,6 +2,7 @@
 
 1. pairwise precision / recall / F1 on the labelled set (``labelled.jsonl``) for our matcher
    and for the baseline (exact normalised title within a kind), with the errors by hard case;
+   then the hand-written title-variant pairs, "tuned" and "held-out" (``heldout.py``);
 2. scale: 10k / 50k / 100k synthetic records clustered, time and peak memory side by side
    (each size in its own process, so peak RSS is that size's);
 3. incremental: 1% new records on top of 100k, incremental vs full re-cluster, in one process,
@@ -31,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))  # synth.py and vocab.py beside this script
 
+import heldout
 from metrics import baseline, error_pairs, pairwise
 
 from tim.config import DedupSettings
@@ -269,6 +271,8 @@ def main() -> None:
         print(json.dumps(child_incremental(args.child_incremental)))
         return
     quality(args.show)
+    print()
+    heldout.report(show=0)  # title variants: tuned and held-out pairs (issue 14)
     if args.quality_only:
         return
     sizes = [int(s) for s in args.sizes.split(",")]

@@ -25,22 +25,38 @@ def test_every_setting_is_documented():
 
 
 @pytest.mark.parametrize(
-    "raw, expected",
+    "raw, expected, words",
     [
-        ("Vrijwilliger gezocht: Taalmaatje (m/v) in Malberg!", "taalmaatje malberg"),
-        ("Repair Café Maastricht-Oost za 14 juni 14.00 uur", "repair cafe oost"),
-        ("Koffie-ochtend in 't Trefcentrum 10:00u", "koffie ochtend trefcentrum"),
-        ("Humanitas Maastricht zoekt een kok", "kok"),
+        ("Vrijwilliger gezocht: Taalmaatje (m/v) in Malberg!", "taalmaatje malberg", ("taal", "maatje")),
+        # "repair cafe" is one word whichever way a source writes it
+        ("Repair Café Maastricht-Oost za 14 juni 14.00 uur", "repaircafe oost", ("repair", "cafe")),
+        ("Repaircafé", "repaircafe", ("repair", "cafe")),
+        ("Koffie-ochtend in 't Trefcentrum 10:00u", "koffie ochtend trefcentrum", ("koffie", "ochtend", "trefcentrum")),
+        ("Humanitas Maastricht zoekt een kok", "kok", ("kok",)),
+        # English is read as Dutch; an age range is no date
+        ("Coffee morning for newcomers", "koffieochtend nieuwkomers", ("koffie", "ochtend", "nieuwkomers")),
+        ("Kinderworkshop 4-6 jaar", "kinderworkshop 4 6 jaar", ("kinder", "workshop", "4", "6", "jaar")),
     ],
 )
-def test_title_normalisation(raw, expected):
-    assert normalize_title(raw).full == expected
+def test_title_normalisation(raw, expected, words):
+    t = normalize_title(raw)
+    assert t.full == expected
+    assert t.words == words  # compounds split at a known head (dedup/title_variants.txt)
 
 
 def test_place_names_are_compared_apart_from_the_rest_of_the_title():
     a, b = normalize_title("Buurtfeest Oud-Caberg"), normalize_title("Buurtfeest Caberg")
     assert a.text == b.text == "buurtfeest"
     assert a.places and b.places and not a.places & b.places
+
+
+def test_subtitles_codes_and_age_ranges():
+    t = normalize_title("Buurtfeest Malberg: meer info volgt")
+    assert t.main == ("buurt", "feest") and t.sub == ("meer", "info", "volgt")
+    assert normalize_title("Buurtfeest Malberg").main is None
+    assert normalize_title("Voetbaltoernooi JO11").numbers == {"jo11"}
+    assert normalize_title("Kinderworkshop 4-6 jaar").numbers == {4, 6}
+    assert normalize_title("Bijeenkomst 14-06").numbers == frozenset()  # a date, taken out
 
 
 def test_organizer_and_url_normal_forms():

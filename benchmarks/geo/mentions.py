@@ -1,0 +1,83 @@
+"""Buurt mentions in sentences, on hand-written sets the code never reads.
+
+``python benchmarks/geo/mentions.py`` (also run by ``benchmarks/geo/run.py``) scores
+``tuning_mentions.csv`` (looked at while the mention rules were tuned: "tuned") and
+``heldout_mentions.csv`` (not looked at: "held-out"); see ``HELDOUT.md``. A mention counts as
+correct when the chain gives the buurt named (or, for ``wijk:<name>``, no buurt and that wijk);
+a no-place or out-of-area text is correct when it gets no buurt. A buurt given to a no-place or
+out-of-area text is a *false buurt*.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from collections import Counter
+from pathlib import Path
+
+from tim.geo import Locator
+
+HERE = Path(__file__).resolve().parent
+SETS = (("tuned", "tuning_mentions.csv"), ("held-out", "heldout_mentions.csv"))
+
+
+def load(name: str) -> list[dict]:
+    with (HERE / name).open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def evaluate(locator: Locator, rows: list[dict]) -> tuple[dict[str, Counter], list[tuple]]:
+    by_name = {b.name: b.code for b in locator.b.buurten}
+    import tim.geo.data as gdata
+
+    for r in gdata.read_csv("maastricht_buurt_names.csv"):
+        if r["buurtcode"]:
+            by_name.setdefault(r["buurtnaam_cbs"], r["buurtcode"])
+    wijk_by_name = {b.wijk_name: b.wijk_code for b in locator.b.buurten}
+    per: dict[str, Counter] = {}
+    errors = []
+    for r in rows:
+        res = locator.explain(r["text"], trace=False)
+        ref = r["reference"]
+        c = per.setdefault(r["category"], Counter())
+        c["n"] += 1
+        if ref.startswith("wijk:"):
+            ok = res.buurt_code is None and res.wijk_code == wijk_by_name[ref[5:]]
+        elif ref:
+            ok = res.buurt_code == by_name[ref]
+        else:
+            ok = res.buurt_code is None
+        if ok:
+            c["ok"] += 1
+        else:
+            c["false_buurt" if (not ref and res.buurt_code) else "wrong" if res.buurt_code else "missed"] += 1
+            errors.append((r["category"], r["text"], ref or "no buurt", res.buurt_name or res.wijk_code or "none"))
+    return per, errors
+
+
+def report(locator: Locator, show: int = 20) -> None:
+    print("buurt mentions in sentences (hand-written sets, read by no module; HELDOUT.md):")
+    print(f"  {'set':<9}{'category':<13}{'n':>5}{'correct':>9}{'missed':>8}{'wrong':>7}{'false buurt':>13}{'accuracy':>10}  target")
+    for label, name in SETS:
+        per, errors = evaluate(locator, load(name))
+        for cat, c in per.items():
+            acc = c["ok"] / c["n"]
+            if cat == "mention":
+                tgt = f">= 98% -> {'MET' if acc >= 0.98 else 'MISSED'}"
+            else:
+                tgt = f"0 false buurten -> {'MET' if c['false_buurt'] == 0 else 'MISSED'}"
+            print(f"  {label:<9}{cat:<13}{c['n']:>5}{c['ok']:>9}{c['missed']:>8}{c['wrong']:>7}"
+                  f"{c['false_buurt']:>13}{acc:>10.1%}  {tgt}")
+        for cat, text, ref, got in errors[:show]:
+            print(f"      [{label} {cat}] {text!r}: {ref} -> {got}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--show", type=int, default=20)
+    args = ap.parse_args()
+    report(Locator.load(), args.show)
+
+
+if __name__ == "__main__":
+    main()

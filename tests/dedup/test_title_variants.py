@@ -1,0 +1,113 @@
+"""Title variants (issue 14): compounds, subtitles and Dutch/English twins of one event are one
+item; the hard negatives (recurring dates, one organisation's other vacancies, numbered
+look-alikes, another activity at the same place and time) stay apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from tim.dedup.text import normalize_title
+from tim.dedup.variants import refine, word_score
+
+from .helpers import MALBERG, WYCK, at, cluster, rec, together
+
+
+def listing(id, source, title, day=14, hour=14, place=WYCK, **fields):
+    """An agenda listing without a description: the title, time and place decide."""
+    lat, lon = place if place else (None, None)
+    return rec(id, source, title, "event", starts_at=at(day, hour), lat=lat, lon=lon, **fields)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Repair Café", "Repaircafé"),
+        ("Taal Café voor anderstaligen", "Taalcafé"),
+        ("Open dag buurt tuin", "Open dag buurttuin"),
+        ("Buurtfeest Malberg: meer info volgt", "Buurtfeest Malberg"),
+        ("Kerstconcert (toegang gratis)", "Kerstconcert"),
+        ("Koffieochtend voor nieuwkomers", "Coffee morning for newcomers"),
+        ("Taalcafé", "Language café"),
+        ("Rommelmarkt", "Flea market"),
+        ("Hardloopgroep", "Running group"),
+    ],
+)
+def test_same_day_time_and_place_with_a_title_variant_is_one(a, b):
+    result = cluster([listing("w-1", "wijkplatform", a), listing("u-1", "uitinmaastricht", b)])
+    assert together(result, "w-1", "u-1")
+
+
+def test_a_vacancy_compound_with_extra_words_is_found_by_blocking():
+    a = rec("md-1", "maastrichtdoet", "Gastvrouw Taal Café voor anderstaligen", "vacancy", organizer="Taalhuis")
+    b = rec("nl-1", "nlvoorelkaar", "Gastvrouw Taalcafé", "vacancy", organizer="Taalhuis Maastricht")
+    result = cluster([a, b])
+    assert together(result, "md-1", "nl-1")
+    assert result.stats["candidate_pairs"] == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Repaircafé", "Breicafé"),
+        ("Taalcafé Frans", "Taalcafé Spaans"),
+        ("Lezing: Romeins Maastricht", "Lezing: Middeleeuws Maastricht"),
+        ("Buurttuin open dag", "Buurtkeuken open dag"),
+        ("Kinderworkshop 4-6 jaar", "Kinderworkshop 8-12 jaar"),
+        ("Voetbaltoernooi JO11", "Voetbaltoernooi JO13"),
+        ("Filmavond", "Quiz night"),
+    ],
+)
+def test_another_activity_at_the_same_place_and_time_stays_apart(a, b):
+    result = cluster([listing("w-1", "wijkplatform", a), listing("u-1", "uitinmaastricht", b)])
+    assert not together(result, "w-1", "u-1")
+
+
+def test_recurring_twin_on_another_date_stays_apart():
+    result = cluster([listing("w-1", "wijkplatform", "Taalcafé", day=14),
+                      listing("e-1", "expat-agenda", "Language café", day=21)])
+    assert not together(result, "w-1", "e-1")
+
+
+def test_one_organisations_other_vacancies_stay_apart():
+    records = [
+        rec("md-1", "maastrichtdoet", "Vrijwilliger Repair Café: reparateur", "vacancy", organizer="Repair Café"),
+        rec("nl-1", "nlvoorelkaar", "Repaircafé: gastvrouw", "vacancy", organizer="Repair Café"),
+        rec("md-2", "maastrichtdoet", "Kok buurtrestaurant", "vacancy", organizer="Buurtnetwerk Caberg"),
+        rec("nl-2", "nlvoorelkaar", "Afwasser buurtrestaurant", "vacancy", organizer="Buurtnetwerk Caberg"),
+    ]
+    result = cluster(records)
+    assert not together(result, "md-1", "nl-1")
+    assert not together(result, "md-2", "nl-2")
+
+
+def test_same_time_in_two_buurten_is_not_one():
+    a = rec("w-1", "wijkplatform", "Koffieochtend", "event", starts_at=at(14, 10), buurt_code="BU09350404")
+    b = rec("u-1", "uitinmaastricht", "Koffie ochtend", "event", starts_at=at(14, 10), buurt_code="BU09350406")
+    assert not together(cluster([a, b]), "w-1", "u-1")
+
+
+def test_a_reworded_title_with_an_agreeing_description_is_still_one():
+    text = ("Kom langs voor een kop koffie en een praatje met buren. Iedereen is welkom in het "
+            "buurthuis, de koffie staat vanaf tien uur klaar.")
+    a = listing("w-1", "wijkplatform", "Computerspreekuur", place=MALBERG, description_text=text)
+    b = listing("u-1", "uitinmaastricht", "Digi-spreekuur", place=MALBERG, description_text=text)
+    result = cluster([a, b])
+    assert together(result, "w-1", "u-1")
+    merge = next(d for d in result.decisions if d.decision == "merge")
+    assert merge.reasons["title_variant"] == "words_differ_description_agrees"
+
+
+def test_the_variant_is_recorded_in_the_reasons():
+    result = cluster([listing("w-1", "wijkplatform", "Taal Café voor anderstaligen"),
+                      listing("u-1", "uitinmaastricht", "Taalcafé")])
+    merge = next(d for d in result.decisions if d.decision == "merge")
+    assert merge.reasons["title"] == 100.0 and merge.reasons["title_variant"] == "compound"
+
+
+def test_word_comparison():
+    assert word_score(("repair", "cafe"), ("repair", "cafe", "malberg")) == (100.0, True)
+    assert word_score(("hardloop", "groep"), ("hardlopen", "groep"))[1]  # loop / lopen
+    score, contained = word_score(("repair", "cafe"), ("naai", "cafe"))
+    assert not contained and score == 50.0
+    ta, tb = normalize_title("Theater: De Vrek van Molière"), normalize_title("De Vrek")
+    assert refine(ta, tb, 40.0)[0] == 100.0  # the other title is the subtitle: one side contains it
