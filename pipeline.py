@@ -325,4 +325,8 @@ def reassign(engine: Engine, locator) -> int:
             if any(getattr(row, k) != values[k] for k in keys):
                 conn.execute(update(t).where(t.c.id == row.id).values(**values))
                 changed += 1
+        if changed:
+            from tim.store.clusters import touch_items
+
+            touch_items(conn)  # geo moved without updated_at: the next dedup pass must run
     return changed

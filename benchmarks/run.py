@@ -86,14 +86,16 @@ def fresh_db(arg: str | None, tmp: Path):
 
 def run_once(pipe: Pipeline, label: str) -> tuple[float, list]:
     pipe.stage_seconds.clear()
-    t = time.monotonic()
+    t, cpu = time.monotonic(), time.process_time()
     reports = pipe.run()
-    wall = time.monotonic() - t
+    wall, cpu = time.monotonic() - t, time.process_time() - cpu
     statuses = Counter(r.status for r in reports)
     counts = {k: sum(getattr(r, k) for r in reports) for k in ("fetched", "inserted", "updated", "unchanged", "failed")}
     stages = " ".join(f"{k}={pipe.stage_seconds.get(k, 0.0):.2f}" for k in STAGES)
-    print(f"{label}: wall_s={wall:.2f} sources={len(reports)} statuses={dict(statuses)} {counts}")
+    print(f"{label}: wall_s={wall:.2f} cpu_s={cpu:.2f} (this process) sources={len(reports)} statuses={dict(statuses)} {counts}")
     print(f"  stage seconds (summed over worker threads): {stages}")
+    slow = sorted(reports, key=lambda r: -r.seconds)[:3]
+    print("  slowest sources: " + ", ".join(f"{r.source_id} {r.seconds:.2f}s" for r in slow))
     return wall, reports
 
 

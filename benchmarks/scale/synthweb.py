@@ -296,6 +296,9 @@ class World:
 def _server(host_index: int, docs: dict, lock: threading.Lock) -> ThreadingHTTPServer:
     class H(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # headers and body go out in two writes: with Nagle on, each response would stall ~40 ms
+        # on the client's delayed ACK, and every fetch would measure that stall
+        disable_nagle_algorithm = True
 
         def log_message(self, *a):  # noqa: ANN002
             return
