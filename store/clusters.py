@@ -124,7 +124,8 @@ def input_fingerprint(conn: Connection, dedup_settings, priorities: dict[str, in
     touched = conn.execute(select(ct.c.value).where(ct.c.name == "items_touched")).scalar()
     settings = dedup_settings.model_dump(mode="json") if hasattr(dedup_settings, "model_dump") else repr(dedup_settings)
     text = dumps([list(items), list(overrides), touched, settings, sorted(priorities.items())])
-    return int(hashlib.sha256(text.encode()).hexdigest()[:15], 16)
+    # 31 bits: ``counters.value`` is a 32-bit INTEGER on PostgreSQL
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) & 0x7FFFFFFF
 
 
 def touch_items(conn: Connection) -> None:

@@ -89,7 +89,7 @@ def test_sigkill_at_random_moments_never_corrupts_and_a_rerun_converges(tmp_path
             alive, _ = _crawl(ctx, text, url, kill_after=delays[n])
             engine = make_engine(url, create=False)
             try:
-                at_kill = consistency(engine, ids, may_run=True)
+                at_kill = consistency(engine, ids, may_run=Config.model_validate(tomllib.loads(text)).settings.max_concurrency)
                 _crawl(ctx, text, url)  # the re-run, to the end
                 consistency(engine, ids, may_run=False)
                 (tmp_path / f"x{n}").mkdir()
