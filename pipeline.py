@@ -1,7 +1,11 @@
 """The pipeline: wires the stages for one source or all.
 
 crawl (crawlers) -> normalise (normalizers) -> locate (geo) -> store (store.items) for each source,
-then de-duplicate all active items (dedup via store.clusters). A source's failure is caught,
+then de-duplicate all active items (dedup via store.clusters). ``run`` crawls up to
+``[settings] max_concurrency`` sources at once in worker threads (fetching, parsing, normalising
+and locating each source in its own thread; hosts are still paced one request at a time by
+``crawlers.pacing``); each source's run is stored in one transaction, one store at a time, and
+the result is the same as crawling them one after another. A source's failure is caught,
 logged with its id and recorded as a failed run; it never stops the other sources and never
 touches their items. A run's items are written in one transaction, so a crash mid-run leaves
 the database as it was before that run.
@@ -10,8 +14,10 @@ the database as it was before that run.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -64,6 +70,8 @@ class CrawlOutcome:
     errors: list[str]
     not_modified: bool
     complete: bool
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Time per stage of this crawl: wait (for a host's turn), fetch, parse, normalise, locate."""
 
 
 def logfmt(event: str, **fields) -> str:
@@ -86,23 +94,37 @@ class Pipeline:
         self._locator = locator
         self._reclusterer = None  # kept across dedup passes: later passes are incremental
         self._placements: dict[str, object] = {}
+        self._placements_lock = threading.Lock()
+        self._locator_lock = threading.Lock()
+        self._store_lock = threading.Lock()  # one source's store transaction at a time
+        self._stats_lock = threading.Lock()
+        self.stage_seconds: Counter[str] = Counter()
+        """Seconds per stage summed over every source run by this pipeline (worker threads add
+        up): wait, fetch, parse, normalise, locate, store, dedup."""
 
     def placement(self, source: Source):
         """The source's location strategy (``area``/``venue``/``online``, see ``geo.strategy``);
         resolved once per source, a value that does not resolve fails the source."""
-        if source.id not in self._placements:
-            from tim.geo.strategy import placement
+        with self._placements_lock:
+            if source.id not in self._placements:
+                from tim.geo.strategy import placement
 
-            self._placements[source.id] = placement(self.locator, source)
-        return self._placements[source.id]
+                self._placements[source.id] = placement(self.locator, source)
+            return self._placements[source.id]
 
     @property
     def locator(self):
         if self._locator is None:
-            from tim.geo import Locator
+            with self._locator_lock:
+                if self._locator is None:
+                    from tim.geo import Locator
 
-            self._locator = Locator.load(engine=self.engine, settings=self.config.geocoder)
+                    self._locator = Locator.load(engine=self.engine, settings=self.config.geocoder)
         return self._locator
+
+    def _add_seconds(self, seconds: dict[str, float]) -> None:
+        with self._stats_lock:
+            self.stage_seconds.update(seconds)
 
     # -- stages --------------------------------------------------------------------------
     def crawl(self, source: Source, *, validators=None, limit: int | None = None,
@@ -119,13 +141,15 @@ class Pipeline:
         items: list[Item] = []
         errors: list[str] = []
         fetched = failed = 0
+        seconds = {"normalise": 0.0, "locate": 0.0}
+        started = time.monotonic()
         try:
             crawler = REGISTRY[source.kind](source, http)
             for raw in crawler.crawl():
                 fetched += 1
                 if on_record is not None:
                     on_record(1)
-                item = self._one(raw, source, errors, normalize)
+                item = self._one(raw, source, errors, normalize, seconds)
                 if item is None:
                     failed += 1
                 else:
@@ -136,14 +160,20 @@ class Pipeline:
             http.commit_validators()
         finally:
             http.close()
+            seconds["fetch"] = http.fetch_seconds
+            seconds["wait"] = http.wait_seconds
+            seconds["parse"] = max(0.0, time.monotonic() - started - sum(seconds.values()))
+            self._add_seconds(seconds)
         for err in crawler.errors:
             failed += 1
             errors.append(str(err))
             log.warning(logfmt("record_failed", source=source.id, error=err))
         complete = crawler.complete and limit is None
-        return CrawlOutcome(items, fetched, failed, errors, crawler.not_modified, complete)
+        return CrawlOutcome(items, fetched, failed, errors, crawler.not_modified, complete, seconds)
 
-    def _one(self, raw: RawRecord, source: Source, errors: list[str], normalize) -> Item | None:
+    def _one(self, raw: RawRecord, source: Source, errors: list[str], normalize,
+             seconds: dict[str, float]) -> Item | None:
+        t0 = time.monotonic()
         try:
             item = normalize(raw, source)
         except RecordError as exc:
@@ -156,13 +186,18 @@ class Pipeline:
             log.error(logfmt("record_failed", source=source.id, key=raw.key, raw_hash=raw.raw_hash[:12],
                              error=f"{type(exc).__name__}: {exc}"))
             return None
+        finally:
+            seconds["normalise"] += time.monotonic() - t0
         if source.expected_kinds and item.kind not in source.expected_kinds:
             errors.append(f"source {source.id!r} record {item.source_key!r}: kind {item.kind!r} not in expected_kinds")
             return None
+        t0 = time.monotonic()
         try:
             item.geo = self.placement(source).locate(item)
         except Exception as exc:  # noqa: BLE001  (keep the item, city-wide, and say why)
             log.error(logfmt("geo_failed", source=source.id, item=item.id, error=f"{type(exc).__name__}: {exc}"))
+        finally:
+            seconds["locate"] += time.monotonic() - t0
         return item
 
     # -- one source -----------------------------------------------------------------------
@@ -193,7 +228,7 @@ class Pipeline:
             if not isinstance(exc, TimError):
                 log.error(logfmt("source_crashed", source=source.id, run=report.run_id,
                                  trace=traceback.format_exc(limit=5)))
-            with self.engine.begin() as conn:
+            with self._store_lock, self.engine.begin() as conn:
                 finish_run(conn, report.run_id, status="failed", complete=False, error=report.error)
                 update_source_state(conn, source.id, run_id=report.run_id, outcome="failed", reason=report.error)
             report.seconds = time.monotonic() - started
@@ -204,7 +239,8 @@ class Pipeline:
         complete = outcome.complete and outcome.failed == 0
         status = "not_modified" if outcome.not_modified else "ok"
         reason = None
-        with self.engine.begin() as conn:
+        store_started = time.monotonic()
+        with self._store_lock, self.engine.begin() as conn:
             if not outcome.not_modified:
                 if outcome.fetched < source.min_items:
                     reason = str(QualityError(source.id, f"{outcome.fetched} records, fewer than min_items={source.min_items}"))
@@ -234,6 +270,7 @@ class Pipeline:
                        unchanged=report.unchanged, failed=report.failed, expired=report.expired)
             update_source_state(conn, source.id, run_id=report.run_id, outcome=status, reason=reason,
                                 new_items=counts.inserted + counts.reactivated)
+        self._add_seconds({"store": time.monotonic() - store_started})
         report.status, report.complete, report.error = status, complete, reason
         report.seconds = time.monotonic() - started
         log.info(logfmt("run_finished", source=source.id, run=report.run_id, status=status,
@@ -252,20 +289,38 @@ class Pipeline:
         """Run the given sources (default: every enabled one), then de-duplicate.
 
         ``progress`` gets the events of task ``crawl`` (:mod:`tim.progress`): a step per source
-        (its records as they are fetched; its status and counts when done), then phase ``dedup``."""
+        (its records as they are fetched; its status and counts when done; with several sources
+        crawled at once their steps overlap), then phase ``dedup``."""
         sources = self.sources(source_ids)
         tracker = Tracker(progress, "crawl", total=len(sources), unit="sources").start()
-        reports = []
-        for src in sources:
-            tracker.step(src.id)
-            report = self.run_source(src, on_record=tracker.add_records if progress else None)
-            reports.append(report)
-            tracker.step_done(status=report.status, fetched=report.fetched, inserted=report.inserted,
-                              updated=report.updated, failed=report.failed, seconds=f"{report.seconds:.2f}")
+        reports = self.run_sources(sources, tracker=tracker)
         tracker.phase("dedup")
         counts = self.dedup()
         tracker.finish(failed_sources=sum(r.status == "failed" for r in reports), **counts)
         return reports
+
+    def run_sources(self, sources: list[Source], max_concurrency: int | None = None, *,
+                    tracker: Tracker | None = None) -> list[SourceReport]:
+        """Run ``sources`` (no dedup), up to ``max_concurrency`` at once (default
+        ``[settings] max_concurrency``); reports come back in the order of ``sources``.
+        ``tracker`` (task ``crawl``) gets a step per source."""
+
+        def one(src: Source) -> SourceReport:
+            if tracker is None:
+                return self.run_source(src)
+            tracker.step(src.id)
+            report = self.run_source(src, on_record=tracker.add_records if tracker.progress else None)
+            tracker.step_done(current=src.id, status=report.status, fetched=report.fetched,
+                              inserted=report.inserted, updated=report.updated, failed=report.failed,
+                              seconds=f"{report.seconds:.2f}")
+            return report
+
+        n = min(max_concurrency or self.config.settings.max_concurrency, len(sources))
+        if n <= 1:
+            return [one(src) for src in sources]
+        with ThreadPoolExecutor(max_workers=n, thread_name_prefix="tim-crawl") as pool:
+            futures = [pool.submit(one, src) for src in sources]
+            return [f.result() for f in futures]
 
     def dedup(self) -> dict:
         """Re-cluster all active items, rebuild the bundled items and the organisation directory."""
@@ -275,9 +330,11 @@ class Pipeline:
         priorities = {s.id: s.priority for s in self.config.sources}
         if self._reclusterer is None:
             self._reclusterer = Reclusterer(self.config.dedup)
-        with self.engine.begin() as conn:
+        started = time.monotonic()
+        with self._store_lock, self.engine.begin() as conn:
             counts = recluster(conn, self.config.dedup, priorities, self._reclusterer)
             counts.update(rebuild_organisations(conn))
+        self._add_seconds({"dedup": time.monotonic() - started})
         log.info(logfmt("dedup_finished", **counts))
         return counts
 
@@ -334,5 +391,9 @@ def reassign(engine: Engine, locator, sources: list[Source] | None = None, *,
         from tim.store.gemeenten import reassign_all
 
         reassign_all(conn)
+        if changed:
+            from tim.store.clusters import touch_items
+
+            touch_items(conn)  # geo moved without updated_at: the next dedup pass must run
     tracker.finish(changed=changed)
     return changed

@@ -14,6 +14,7 @@ de-duplication of a crawl); ``finished``.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -66,10 +67,15 @@ class Tracker:
         self.current: str | None = None
         self._started = time.monotonic()
         self._last_advanced = 0.0
+        self._lock = threading.RLock()  # sources crawled at once report from several threads
 
     def _emit(self, event: str, fields: Mapping[str, object]) -> None:
         if self.progress is None:
             return
+        with self._lock:
+            self._call(event, fields)
+
+    def _call(self, event: str, fields: Mapping[str, object]) -> None:
         self.progress(ProgressEvent(self.task, event, self.done, self.total, self.unit, self.current, self.records,
                                     time.monotonic() - self._started, dict(fields)))
 
@@ -80,13 +86,17 @@ class Tracker:
 
     def step(self, current: str, **fields) -> None:
         """A step (a source, a file) begins."""
-        self.current = current
-        self._emit("step_started", fields)
+        with self._lock:
+            self.current = current
+            self._emit("step_started", fields)
 
-    def step_done(self, **fields) -> None:
-        """The current step is finished."""
-        self.done += 1
-        self._emit("step_finished", fields)
+    def step_done(self, current: str | None = None, **fields) -> None:
+        """The current step (or, when steps overlap, the step ``current``) is finished."""
+        with self._lock:
+            if current is not None:
+                self.current = current
+            self.done += 1
+            self._emit("step_finished", fields)
 
     def phase(self, current: str, **fields) -> None:
         """Work that is not one of the counted steps begins (e.g. de-duplication)."""
@@ -95,14 +105,16 @@ class Tracker:
 
     def add_records(self, n: int = 1) -> None:
         """``n`` more records handled (emits ``advanced`` at most every ``interval`` seconds)."""
-        self.records += n
-        self._maybe_advanced()
+        with self._lock:
+            self.records += n
+            self._maybe_advanced()
 
     def advance(self, n: int = 1, records: int = 0) -> None:
         """``n`` more units done (for tasks counted in units rather than steps)."""
-        self.done += n
-        self.records += records
-        self._maybe_advanced()
+        with self._lock:
+            self.done += n
+            self.records += records
+            self._maybe_advanced()
 
     def _maybe_advanced(self) -> None:
         if self.progress is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from .base import ConfigModel
 
 
@@ -28,6 +30,9 @@ class HttpSettings(ConfigModel):
     """A Retry-After longer than this fails the fetch instead of waiting."""
     obey_robots: bool = True
     """Obey robots.txt (Protego)."""
+    max_concurrency: int = Field(default=8, ge=1)
+    """Sources crawled at the same time by one ``tim crawl`` (and one scheduler cycle); requests
+    to any one host still go one at a time, ``delay`` apart. Global only (not per source)."""
 
 
 class HttpOverrides(ConfigModel):

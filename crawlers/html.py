@@ -6,8 +6,9 @@ are yielded as they arrive. The same ``HttpSettings`` drive it (``crawlers.scrap
 Failure of the first listing page (or sitemap) fails the source; a failed detail page is a record
 error; a failed later listing page marks the crawl incomplete.
 
-Pacing note: the subprocess paces itself per host; it does not share ``crawlers.pacing`` with
-fetches made in the parent process at the same moment.
+Pacing: the subprocess takes every request's turn from ``crawlers.pacing`` (lock files in the run
+directory it inherits through ``$TIM_PACING_DIR``), so it keeps one delay per host together with
+the parent's other crawls fetching the same host at the same moment.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tim.errors import BlockedError, FetchError, RecordError, SourceError
 from tim.records import RawRecord
 
 from .base import Crawler
+from .pacing import PACER
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,7 @@ class HtmlCrawler(Crawler):
     def crawl(self) -> Iterator[RawRecord]:
         self.http.check_url(self.source.sitemap or self.source.url)  # fail fast, no subprocess
         spec = json.dumps(self.spec())
+        PACER.directory  # noqa: B018  (creates and exports the run directory the child inherits)
         with tempfile.TemporaryFile() as stderr:
             proc = subprocess.Popen([sys.executable, "-m", "tim.crawlers.scrapy_runner"],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)

@@ -155,6 +155,20 @@ class _Watchdog:
             self._timer.cancel()
 
 
+_SSL_CONTEXT = None
+_SSL_LOCK = threading.Lock()
+
+
+def ssl_context():
+    """One verifying SSL context for the process: loading the CA bundle costs ~30 ms, too much to
+    pay again for every source run (a context is safe to share between clients and threads)."""
+    global _SSL_CONTEXT
+    with _SSL_LOCK:
+        if _SSL_CONTEXT is None:
+            _SSL_CONTEXT = httpx.create_ssl_context()
+        return _SSL_CONTEXT
+
+
 class HttpClient:
     """The HTTP client of one source run; see the module docstring for the policy."""
 
@@ -165,7 +179,11 @@ class HttpClient:
         self.validators = validators
         self.pending: dict[str, Validators] = {}
         self.requests = 0
-        transport = httpx.HTTPTransport(retries=0)
+        self.fetch_seconds = 0.0
+        """Time spent in requests (waiting for the host's turn excluded)."""
+        self.wait_seconds = 0.0
+        """Time spent waiting for the host's turn (politeness delay, Retry-After pauses)."""
+        transport = httpx.HTTPTransport(retries=0, verify=ssl_context())
         transport._pool._network_backend = GuardedBackend(self.private_allowance)
         self._client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False)
         self.robots = RobotsCache(self)
@@ -320,9 +338,12 @@ class HttpClient:
         hdrs = {"User-Agent": s.user_agent, "Accept-Encoding": ACCEPT_ENCODING, **headers}
         host = urlsplit(url).hostname or ""
         delay = max(s.delay, self.robots.crawl_delay(url)) if s.obey_robots else s.delay
+        asked = time.monotonic()
         with PACER.turn(host, delay):
             self.requests += 1
-            deadline = time.monotonic() + s.timeout
+            t0 = time.monotonic()
+            self.wait_seconds += t0 - asked
+            deadline = t0 + s.timeout
             dog = _Watchdog(deadline)
             timeout = httpx.Timeout(s.timeout, connect=min(s.connect_timeout, s.timeout))
             try:
@@ -339,6 +360,7 @@ class HttpClient:
                 raise _Retry(f"network error: {type(exc).__name__}: {exc}") from exc
             finally:
                 dog.disarm()
+                self.fetch_seconds += time.monotonic() - t0
 
     def _handle(self, r: httpx.Response, url: str,
                 dog: _Watchdog) -> tuple[FetchResponse, str | None]:

@@ -8,6 +8,9 @@ response, as ``crawlers.pacing`` does, instead of from its start.
 a 4xx means everything is allowed, a 5xx means nothing is.
 ``PoliteRetryMiddleware`` is Scrapy's retry middleware plus exponential back-off and
 ``Retry-After``: it pauses the host's download slot, so no request reaches that host earlier.
+``SharedPacingMiddleware`` takes each request's turn from ``crawlers.pacing`` (the lock file of
+its host in the run directory the parent process shares), so the subprocess and the parent's
+other crawls keep one delay per host; Retry-After pauses are written there too.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from scrapy.utils.response import response_status_message
 
 from .guard import AddressRefused, resolve_checked
 from .http import parse_retry_after
+from .pacing import PACER
 
 log = logging.getLogger(__name__)
 
@@ -127,3 +131,41 @@ class PoliteRetryMiddleware(RetryMiddleware):
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is not None:
             slot.lastseen = max(slot.lastseen, monotonic() + wait - slot.download_delay())
+        PACER.pause(urlsplit(request.url).hostname or "", wait)
+
+
+class SharedPacingMiddleware:
+    """Holds the host's turn in ``crawlers.pacing`` from just before the download until its
+    response (or failure) comes back. The wait for the turn runs in a thread, so the reactor
+    keeps serving other hosts meanwhile."""
+
+    META = "tim_pacing_host"
+
+    def __init__(self, delay: float):
+        self.delay = delay
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.getfloat("DOWNLOAD_DELAY", 0.0))
+
+    async def process_request(self, request, spider=None):
+        from scrapy.utils.defer import maybe_deferred_to_future
+        from twisted.internet import threads
+
+        host = urlsplit(request.url).hostname or ""
+        await maybe_deferred_to_future(threads.deferToThread(PACER.acquire, host, self.delay))
+        request.meta[self.META] = host
+        return None
+
+    def _release(self, request) -> None:
+        host = request.meta.pop(self.META, None)
+        if host is not None:
+            PACER.release(host)
+
+    def process_response(self, request, response, spider=None):
+        self._release(request)
+        return response
+
+    def process_exception(self, request, exception, spider=None):
+        self._release(request)
+        return None

@@ -108,8 +108,12 @@ class Service:
     def start(self, *, paused: bool = False) -> list[JobPlan]:
         """Open the job store, bring the jobs in line with the config, and start scheduling
         (unless ``paused``). Stored jobs whose schedule did not change keep their next run."""
+        from tim.crawlers.pacing import PACER
         from tim.pipeline import Pipeline
 
+        # the run directory of per-host turns, exported before any worker starts: every worker
+        # (and its Scrapy subprocess) inherits it, so concurrent runs keep one delay per host
+        PACER.directory  # noqa: B018
         # one Pipeline for the service's life: its de-duplicator keeps state, so passes are incremental
         # (a scheduler that only enqueues leaves re-clustering to the workers)
         if self.context.enqueue is None:

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
 
 from .db import from_db, utcnow
@@ -106,14 +106,60 @@ class Reclusterer:
         return result
 
 
+#: The ``counters`` row holding the fingerprint of the last pass's input.
+FINGERPRINT = "dedup_input"
+
+
+def input_fingerprint(conn: Connection, dedup_settings, priorities: dict[str, int]) -> int:
+    """A cheap fingerprint of everything a pass reads: the active items (how many, the latest
+    content or geo change, the latest status change), the overrides, the settings and the source
+    priorities. Any insert, update, expiry, reactivation or override moves it; so does
+    ``touch_items`` (for writers that change items without moving ``updated_at``)."""
+    t = ItemRow.__table__
+    items = conn.execute(select(func.count(), func.max(t.c.updated_at), func.max(t.c.status_changed_at))
+                         .where(t.c.status == "active")).one()
+    ot = DedupOverrideRow.__table__
+    overrides = conn.execute(select(func.count(), func.max(ot.c.id))).one()
+    ct = CounterRow.__table__
+    touched = conn.execute(select(ct.c.value).where(ct.c.name == "items_touched")).scalar()
+    settings = dedup_settings.model_dump(mode="json") if hasattr(dedup_settings, "model_dump") else repr(dedup_settings)
+    text = dumps([list(items), list(overrides), touched, settings, sorted(priorities.items())])
+    # 31 bits: ``counters.value`` is a 32-bit INTEGER on PostgreSQL
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16) & 0x7FFFFFFF
+
+
+def touch_items(conn: Connection) -> None:
+    """Say that items changed in a way ``updated_at`` does not show (the next pass must run)."""
+    ct = CounterRow.__table__
+    if conn.execute(update(ct).where(ct.c.name == "items_touched").values(value=ct.c.value + 1)).rowcount == 0:
+        conn.execute(ct.insert().values(name="items_touched", value=1))
+
+
+def _set_counter(conn: Connection, name: str, value: int) -> None:
+    ct = CounterRow.__table__
+    if conn.execute(update(ct).where(ct.c.name == name).values(value=value)).rowcount == 0:
+        conn.execute(ct.insert().values(name=name, value=value))
+
+
 def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
-              reclusterer: Reclusterer | None = None) -> dict:
+              reclusterer: Reclusterer | None = None, *, skip_unchanged: bool = True) -> dict:
     """Cluster all active items, store cluster ids, bundled items and decisions. Returns counts.
 
     Pass the same ``reclusterer`` on every call of a long-running process to make passes
-    incremental; without one, every pass scores all records.
+    incremental; without one, every pass scores all records. When nothing a pass reads changed
+    since the last pass (any process; see :func:`input_fingerprint`), the stored result is
+    already that pass's result: it is kept and the counts say ``skipped``.
     """
     from tim.dedup import bundle
+
+    fingerprint = input_fingerprint(conn, dedup_settings, priorities)
+    ct_ = CounterRow.__table__
+    if skip_unchanged and conn.execute(select(ct_.c.value).where(ct_.c.name == FINGERPRINT)).scalar() == fingerprint:
+        cl = ClusterRow.__table__
+        return {"clusters": conn.execute(select(func.count()).select_from(cl).where(cl.c.status == "active")).scalar(),
+                "new": 0, "changed": 0, "deleted": 0,
+                "decisions": conn.execute(select(func.count()).select_from(MergeDecisionRow.__table__)).scalar(),
+                "skipped": True}
 
     t = ItemRow.__table__
     rows = [item_dict(r) for r in conn.execute(select(t).where(t.c.status == "active"))]
@@ -180,5 +226,6 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
              "reasons": dumps(d.reasons), "decided_at": now}
             for d in result.decisions
         ])
+    _set_counter(conn, FINGERPRINT, fingerprint)
     return {"clusters": len(members), "new": len(inserts), "changed": len(updates), "deleted": len(gone),
-            "decisions": len(result.decisions)}
+            "decisions": len(result.decisions), "skipped": False}
