@@ -10,6 +10,15 @@
 
 (function () {
   const SVG = "http://www.w3.org/2000/svg";
+  const TZ = { timeZone: "Europe/Amsterdam" };
+
+  // "28 sep 2026" for a date without a time of day (midnight in Maastricht), else "27 dec 2026 09:00".
+  function when(iso) {
+    const d = new Date(iso);
+    const hm = d.toLocaleTimeString("nl-NL", { ...TZ, hour: "2-digit", minute: "2-digit" });
+    const day = d.toLocaleDateString("nl-NL", { ...TZ, day: "numeric", month: "short", year: "numeric" });
+    return hm === "00:00" ? day : `${day} ${hm}`;
+  }
   const W = 1000;
   const PALETTE = ["#f1eef6", "#d0d1e6", "#a6bddb", "#74a9cf", "#2b8cbe", "#045a8d"];
   const KIND_LABEL = { event: "activiteit", vacancy: "vrijwilligerswerk", participation: "participatie",
@@ -227,7 +236,7 @@
     const title = item.title || "(zonder titel)";
     li.append(url ? el("a", { href: url, rel: "noopener noreferrer nofollow", target: "_blank" }, title) : el("strong", {}, title));
     const meta = [KIND_LABEL[item.kind] || item.kind];
-    if (item.starts_at) meta.push(new Date(item.starts_at).toLocaleString("nl-NL", { timeZone: "Europe/Amsterdam" }));
+    if (item.starts_at) meta.push(when(item.starts_at));
     if (item.location_name || item.address) meta.push(item.location_name || item.address);
     li.append(el("div", { class: "meta" }, meta.filter(Boolean).join(" · ")));
     const sources = el("div", { class: "sources" });
