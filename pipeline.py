@@ -318,6 +318,7 @@ def reassign(engine: Engine, locator, sources: list[Source] | None = None, *,
             from tim.store import spatial
 
             if spatial.enabled(conn) and spatial.boundary_version_stored(conn, locator.boundary_version):
+                # source strategies and other gemeenten's sources: the chain (their own locators)
                 strategy = [s.id for s in sources or [] if placement(locator, s) is not locator]
                 done, changed = spatial.reassign_points(conn, locator.boundary_version, sources_not_in=strategy)
         rows = [r for r in conn.execute(select(t)).all() if r.id not in done]
