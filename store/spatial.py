@@ -224,7 +224,8 @@ def reassign_points(conn: Connection, version: str, *, sources_in: list[str] | N
                 OR i.buurt_name IS DISTINCT FROM cand.buurt_name OR i.wijk_code IS DISTINCT FROM cand.wijk_code
                 OR i.geo_confidence IS DISTINCT FROM cand.conf OR i.boundary_version IS DISTINCT FROM :v)
             RETURNING i.id)
-        SELECT cand.id, EXISTS (SELECT 1 FROM upd WHERE upd.id = cand.id) FROM cand"""
+        SELECT id, bool_or(changed) FROM (SELECT id, true AS changed FROM upd
+                                          UNION ALL SELECT id, false FROM cand) AS u GROUP BY id"""
     stmt = text(sql)
     from sqlalchemy import bindparam
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import shapely
 from shapely.geometry import mapping, shape
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from tim import pipeline
 from tim.geo import Locator
@@ -92,7 +92,8 @@ def main() -> None:
     ap.add_argument("--db", default=PG_URL, help="PostgreSQL with PostGIS (a fresh schema is made and dropped)")
     args = ap.parse_args()
     schema = "bench_" + uuid.uuid4().hex[:10]
-    admin = make_engine(args.db)
+    # a plain engine for the schema itself: the database's own (public) schema is left alone
+    admin = create_engine(args.db.replace("postgresql://", "postgresql+psycopg://", 1))
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
     sep = "&" if "?" in args.db else "?"
