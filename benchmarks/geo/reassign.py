@@ -1,7 +1,7 @@
 """``tim geo reassign`` speed on PostGIS: the point items in one SQL statement against the baseline,
 the Python chain (shapely) for every item, on the same data, measured in the same run.
 
-    python benchmarks/geo/reassign.py [--items 50000] [--text-share 0.1] [--db postgresql://...]
+    python benchmarks/geo/reassign.py [--items 50000] [--text-share 0.1] [--inside] [--db postgresql://...]
 
 Seeds a fresh PostgreSQL schema (PostGIS) with items placed by the chain against CBS 2024 (most with
 source coordinates, some with only a PC6, ``--text-share`` placed by a buurt named in the title),
@@ -49,13 +49,15 @@ def moved_border(out: Path, a_code="BU09350000", b_code="BU09350001") -> Path:
     return out
 
 
-def seed(engine, n: int, text_share: float) -> None:
+def seed(engine, n: int, text_share: float, inside: bool = False) -> None:
     import_buurten(engine, data_path("maastricht_buurten_cbs2024.geojson"), "cbs2024")
     loc = Locator.load(engine=engine)
     rnd = random.Random(12)
     pcs = sorted(loc.gaz.pc6)
     names = [b.name for b in loc.b.buurten]
-    w, s, e, nn = shapely.union_all([b.geometry for b in loc.b.buurten]).bounds
+    city = shapely.union_all([b.geometry for b in loc.b.buurten])
+    shapely.prepare(city)
+    w, s, e, nn = city.bounds
     items = []
     for k in range(n):
         r = rnd.random()
@@ -67,6 +69,8 @@ def seed(engine, n: int, text_share: float) -> None:
             it.postcode, it.city = rnd.choice(pcs), "Maastricht"
         else:
             it.lat, it.lon = rnd.uniform(s, nn), rnd.uniform(w, e)
+            while inside and not shapely.contains_xy(city, it.lon, it.lat):
+                it.lat, it.lon = rnd.uniform(s, nn), rnd.uniform(w, e)
         it.geo = loc.locate(it)
         items.append(it)
     with engine.begin() as conn:
@@ -89,6 +93,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--items", type=int, default=50_000)
     ap.add_argument("--text-share", type=float, default=0.1)
+    ap.add_argument("--inside", action="store_true", help="coordinates only inside the buurten (default: "
+                    "anywhere in the municipality's bounding box, ~1/3 outside)")
     ap.add_argument("--db", default=PG_URL, help="PostgreSQL with PostGIS (a fresh schema is made and dropped)")
     args = ap.parse_args()
     schema = "bench_" + uuid.uuid4().hex[:10]
@@ -103,7 +109,7 @@ def main() -> None:
             if not spatial.postgis_available(conn):
                 raise SystemExit("PostGIS is not installed on this PostgreSQL")
         t0 = time.perf_counter()
-        seed(engine, args.items, args.text_share)
+        seed(engine, args.items, args.text_share, args.inside)
         with tempfile.TemporaryDirectory() as tmp:
             import_buurten(engine, moved_border(Path(tmp) / "v2.geojson"), "cbs2024-v2")
         print(f"seeded {args.items} items in {time.perf_counter() - t0:.1f} s "
