@@ -137,6 +137,12 @@ def test_sql_reassign_equals_the_python_chain(pg_url, tmp_path):  # noqa: F811
     assert any(k.startswith("pc-") for k in done)
     assert not any(k.startswith("t") for k in done)
     assert 0 < changed <= len(done)
+    # sources left to the chain (a source strategy, another gemeente) are not touched by it
+    _restore(engine, before)
+    with engine.begin() as conn:
+        done, _ = spatial.reassign_points(conn, "cbs2024-v2", sources_not_in=["punten"])
+    assert done and not any(k.startswith("p-") for k in done)
+    assert all(_snapshot(engine)[k] == before[k] for k in before if k.startswith("p-"))
     engine.dispose()
 
 
