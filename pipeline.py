@@ -352,11 +352,14 @@ class Pipeline:
 
 
 def reassign(engine: Engine, locator, sources: list[Source] | None = None, *,
-             progress: ProgressCallback | None = None) -> int:
+             progress: ProgressCallback | None = None, in_database: bool | None = None) -> int:
     """Recompute every stored item's place and buurt with ``locator`` (and each source's location
     strategy, when ``sources`` are given); return how many changed.
 
-    ``progress`` gets the events of task ``reassign``, counted in items."""
+    On PostGIS (``in_database`` None: when available; False: never), the items placed by a point
+    get their buurt in one SQL statement (:func:`tim.store.spatial.reassign_points`) when the
+    locator's boundaries are an imported set; the others (text, source strategies) go through the
+    chain below. ``progress`` gets the events of task ``reassign``, counted in items."""
     from tim.geo.strategy import placement
     from tim.store.clusters import item_dict
     from tim.store.items import item_to_row
@@ -367,8 +370,17 @@ def reassign(engine: Engine, locator, sources: list[Source] | None = None, *,
     by_id = {s.id: s for s in sources or []}
     placements: dict[str, object] = {}
     with engine.begin() as conn:
-        rows = conn.execute(select(t)).all()
-        tracker = Tracker(progress, "reassign", total=len(rows), unit="items").start()
+        done: set[str] = set()
+        if in_database is not False:
+            from tim.store import spatial
+
+            if spatial.enabled(conn) and spatial.boundary_version_stored(conn, locator.boundary_version):
+                # source strategies and other gemeenten's sources: the chain (their own locators)
+                strategy = [s.id for s in sources or [] if placement(locator, s) is not locator]
+                done, changed = spatial.reassign_points(conn, locator.boundary_version, sources_not_in=strategy)
+        rows = [r for r in conn.execute(select(t)).all() if r.id not in done]
+        tracker = Tracker(progress, "reassign", total=len(rows) + len(done), unit="items").start()
+        tracker.advance(len(done), records=len(done))
         for row in rows:
             tracker.advance(1, records=1)
             d = item_dict(row)

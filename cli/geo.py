@@ -126,17 +126,22 @@ def import_buurten_cmd(
 def import_postcodes_cmd(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CBS postcode + huisnummer -> buurt CSV.")],
     label: Annotated[str | None, typer.Option(help="Label of the CBS file (default: the file name).")] = None,
+    gemeente: Annotated[str, typer.Option("--gemeente", help="CBS code of the gemeente to keep (GM + 4 digits).")] = "GM0935",
     db: DbOption = None,
 ) -> None:
-    """Import CBS's postcode + huisnummer -> buurt table (only Maastricht rows are kept)."""
+    """Import CBS's postcode + huisnummer -> buurt table for one gemeente (default Maastricht, GM0935).
+
+    The national file can be given: only the gemeente's rows are kept, replacing its earlier ones;
+    other gemeenten's rows stay. The gemeente's locator uses them (and its PC6s, from them)."""
     from tim.geo.imports import import_postcodes
 
     try:
         with progress_display("import-postcodes") as progress:
-            report = import_postcodes(engine_for(db), file, label, progress=progress)
+            report = import_postcodes(engine_for(db), file, label, gemeente=gemeente.strip().upper(),
+                                      progress=progress)
     except TimError as exc:
         fail(str(exc))
-    typer.echo(f"imported {report['addresses']} Maastricht addresses ({report['label']}); "
+    typer.echo(f"imported {report['addresses']} addresses of {report['gemeente']} ({report['label']}); "
                f"skipped {report['skipped_other_municipalities']} other rows")
 
 

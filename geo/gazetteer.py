@@ -84,6 +84,19 @@ class Gazetteer:
         self._load_venues()
         self._load_phrases()
 
+    @classmethod
+    def empty(cls, boundaries: BoundarySet, *, tolerance_m: float = 250.0) -> Gazetteer:
+        """A gazetteer with no bundled data: for a gemeente other than Maastricht, whose places come
+        from its imported boundaries and CBS address rows (:meth:`tim.geo.locator.Locator.load`)."""
+        g = cls.__new__(cls)
+        g.b, g.tolerance_m = boundaries, tolerance_m
+        g.pc6, g.pc4 = {}, {}
+        g.address_rows, g.address_points, g.addresses, g.address_postcodes = [], [], {}, {}
+        g.street_numbers, g.streets, g.street_keys, g.stems = {}, {}, [], defaultdict(dict)
+        g.venues, g.buurt_names = {}, {}
+        g.phrases = _NoNames()
+        return g
+
     # -- building --------------------------------------------------------------------------
     def _points(self, lats, lons, labels) -> list[Point]:
         lats = np.asarray(lats, float)
@@ -359,3 +372,10 @@ def split_suffix(key: str) -> tuple[str, str]:
         if key.endswith(suffix) and len(key) > len(suffix):
             return key[: -len(suffix)], suffix
     return key, ""
+
+
+class _NoNames:
+    """The phrase index of a gazetteer without names: no text names a place it knows."""
+
+    def scan(self, text: str, rejected: list | None = None) -> list:
+        return []

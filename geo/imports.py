@@ -114,11 +114,14 @@ def _code(value: str, prefix: str, digits: int) -> str:
 
 
 def import_postcodes(engine: Engine, path: str | Path, label: str | None = None, *,
-                     progress: ProgressCallback | None = None) -> dict:
-    """Store (postcode, huisnummer) -> buurt for Maastricht from a CBS pc6hnr CSV.
+                     gemeente: str = MAASTRICHT, progress: ProgressCallback | None = None) -> dict:
+    """Store (postcode, huisnummer) -> buurt for ``gemeente`` (default Maastricht) from a CBS pc6hnr
+    CSV, replacing only that gemeente's rows (the table holds several gemeenten).
 
     ``progress`` gets the events of task ``import-postcodes``, one unit per row of the file."""
     path = Path(path)
+    if not re.fullmatch(r"GM[0-9]{4}", gemeente):
+        raise GeoError(f"{gemeente!r} is not a CBS gemeente code (GM + 4 digits, e.g. GM0935)")
     tracker = Tracker(progress, "import-postcodes", unit="rows").start(file=path.name)
     tracker.phase(f"reading {path.name}")
     header, rows = _read_table(path)
@@ -140,21 +143,22 @@ def import_postcodes(engine: Engine, path: str | Path, label: str | None = None,
         bu = _code(row[c_bu], "BU", 8)
         gm = _code(row[c_gm], "GM", 4)[2:] if c_gm is not None else bu[2:6]
         pc = re.sub(r"\s+", "", row[c_pc]).upper()
-        if gm != _GM_DIGITS or not re.fullmatch(r"[1-9]\d{3}[A-Z]{2}", pc) or not row[c_hn].strip().isdigit():
+        if gm != gemeente[2:] or not re.fullmatch(r"[1-9]\d{3}[A-Z]{2}", pc) or not row[c_hn].strip().isdigit():
             skipped += 1
             continue
         wk = _code(row[c_wk], "WK", 6) if c_wk is not None else "WK" + bu[2:8]
         hn = int(row[c_hn])
-        batch[(pc, hn)] = GeoAddressBuurtRow(postcode=pc, housenumber=hn, buurt_code=bu, wijk_code=wk, label=label)
+        batch[(pc, hn)] = GeoAddressBuurtRow(postcode=pc, housenumber=hn, buurt_code=bu, wijk_code=wk, label=label,
+                                             gemeente_code=gemeente)
         kept += 1
         tracker.add_records()
     tracker.phase(f"storing {len(batch)} addresses")
     with Session(engine) as s:
-        s.exec(delete(GeoAddressBuurtRow))  # type: ignore[call-overload]
+        s.exec(delete(GeoAddressBuurtRow).where(GeoAddressBuurtRow.gemeente_code == gemeente))  # type: ignore[call-overload]
         s.add_all(batch.values())
         s.commit()
     tracker.finish(addresses=len(batch), skipped=skipped)
-    return {"label": label, "addresses": len(batch), "skipped_other_municipalities": skipped}
+    return {"label": label, "addresses": len(batch), "skipped_other_municipalities": skipped, "gemeente": gemeente}
 
 
 def _number(value: str) -> float | None:

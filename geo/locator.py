@@ -29,7 +29,7 @@ from tim.normalizers.address import (
 from tim.records import GeoResult, Item
 
 from . import data
-from .boundaries import BoundarySet, Buurt
+from .boundaries import MAASTRICHT, BoundarySet, Buurt
 from .evidence import BORDER_M, CONFIDENCE, OUTSIDE, Evidence, decide
 from .gazetteer import Gazetteer, Point
 
@@ -72,15 +72,30 @@ class Locator:
         self.tolerance_m = tolerance_m
         self.wijk_of = {b.code: b.wijk_code for b in boundaries.buurten}
         self.inhabitants: dict[str, int | None] = {}
+        self.gemeente = MAASTRICHT
+        # PC6 -> (buurt code, share of its addresses) from the CBS address table: the postcode step of
+        # a gemeente without bundled PC6 centroids (and for PC6s the centroids lack)
+        self.pc6_table = _pc6_from_table(self.address_table)
+        self.pc4_area: frozenset[str] | None = None  # None: Maastricht's PC4 areas
+        self._engine: Engine | None = None
+        self._settings: GeocoderSettings | None = None
+        self._others: dict[str, Locator] = {}
 
     # -- construction ----------------------------------------------------------------------
     @classmethod
-    def load(cls, engine: Engine | None = None, settings: GeocoderSettings | None = None) -> Locator:
+    def load(cls, engine: Engine | None = None, settings: GeocoderSettings | None = None,
+             gemeente: str = MAASTRICHT) -> Locator:
         """The bundled data; with ``engine``, the active imported boundaries, the CBS address table
-        and the online fallback's cache come from that database. Cached: a second load is cheap."""
+        and the online fallback's cache come from that database. Cached: a second load is cheap.
+
+        Another ``gemeente`` than Maastricht (GM0935) needs ``engine``: its active imported
+        boundary set and its rows of the CBS address table (PC6s from them); Maastricht's bundled
+        gazetteer (streets, address points, venues, names) is not used for it."""
         from tim.config.geocoder import GeocoderSettings
 
         settings = settings or GeocoderSettings()
+        if gemeente != MAASTRICHT:
+            return cls._load_other(engine, settings, gemeente)
         tolerance = settings.border_tolerance_m
         boundaries = data.bundled_boundaries()
         address_table = None
@@ -99,7 +114,44 @@ class Locator:
         locator = cls(boundaries, _gazetteer_for(boundaries, tolerance), address_table=address_table,
                       online=online, tolerance_m=tolerance)
         locator.inhabitants = inhabitants
+        locator._engine, locator._settings = engine, settings
         return locator
+
+    @classmethod
+    def _load_other(cls, engine: Engine | None, settings: GeocoderSettings, gemeente: str) -> Locator:
+        from tim.errors import GeoError
+
+        from .store_io import load_active_boundaries, load_address_table, load_stats
+
+        if engine is None:
+            raise GeoError(f"gemeente {gemeente}: its boundaries and gazetteer are imported ones; a database is needed")
+        boundaries = load_active_boundaries(engine, gemeente)
+        if boundaries is None:
+            raise GeoError(f"gemeente {gemeente}: no active boundary set in the database; "
+                           f"`tim geo import-buurten FILE --gemeente {gemeente}` first")
+        table = load_address_table(engine, gemeente)
+        locator = cls(boundaries, Gazetteer.empty(boundaries), address_table=table,
+                      tolerance_m=settings.border_tolerance_m)
+        locator.gemeente = gemeente
+        locator.pc4_area = frozenset(pc[:4] for pc, _n in table)
+        locator.inhabitants = {code: row.inhabitants for code, row in load_stats(engine).items()}
+        locator._engine, locator._settings = engine, settings
+        return locator
+
+    def for_gemeente(self, gemeente: str | None) -> Locator:
+        """The locator of ``gemeente`` (this one for its own), loaded from the same database once;
+        this one (with a warning) while that gemeente has no imported boundaries."""
+        from .store_io import active_version
+
+        if not gemeente or gemeente == self.gemeente:
+            return self
+        if gemeente not in self._others:
+            if self._engine is None or active_version(self._engine, gemeente) is None:
+                log.warning("gemeente %s has no imported boundaries: its sources are placed with %s's "
+                            "(`tim geo import-buurten FILE --gemeente %s`)", gemeente, self.gemeente, gemeente)
+                return self
+            self._others[gemeente] = Locator.load(self._engine, self._settings, gemeente)
+        return self._others[gemeente]
 
     @property
     def boundary_version(self) -> str:
@@ -170,9 +222,12 @@ class Locator:
         city = item.city or (base.city if base else None)
         if not (street or hn or postcode or city):
             return None
-        in_area = place_in_area(city) if item.city else (base.in_area if base else None)
+        if self.pc4_area is not None:  # another gemeente: Maastricht's place names say nothing
+            in_area = self._pc_in_area(postcode)
+        else:
+            in_area = place_in_area(city) if item.city else (base.in_area if base else None)
         if in_area is None and postcode:
-            in_area = _postcode_in_area(postcode)
+            in_area = self._pc_in_area(postcode)
         matched = ", ".join(p for p in (f"{street or ''} {hn or ''}".strip(), postcode or "", city or "") if p)
         return AddressParts(street, hn, postcode, city, in_area, matched)
 
@@ -264,7 +319,7 @@ class Locator:
     def _address(self, parts: AddressParts, ev: list[Evidence]) -> None:
         matched = parts.matched or ""
         if parts.in_area is False:
-            postcode_outside = _postcode_in_area(parts.postcode) is False
+            postcode_outside = self._pc_in_area(parts.postcode) is False
             if parts.city and place_in_area(parts.city) is False:
                 ev.append(Evidence("address", CONFIDENCE["outside_city"], OUTSIDE, matched, note=f"place {parts.city} is outside Maastricht"))
             elif postcode_outside:
@@ -317,8 +372,13 @@ class Locator:
                     street_hit = None
         if pc:
             p = self.gaz.pc6.get(pc)
+            table_hit = self.pc6_table.get(pc) if p is None else None
             if p is not None:
                 ev.append(self._point_evidence("postcode", p, pc, CONFIDENCE["postcode"], CONFIDENCE["postcode_border"]))
+            elif table_hit is not None and table_hit[0] in self.b.index_of and table_hit[1] >= 0.9:
+                code, share = table_hit
+                ev.append(Evidence("postcode", round(CONFIDENCE["postcode"] * share, 3), code, pc,
+                                   note=f"CBS address table: {share:.0%} of the PC6's addresses in this buurt"))
             else:
                 self._pc4(pc[:4], ev, f"{pc} (PC6 unknown; PC4 {pc[:4]})")
                 near_pc = self.gaz.neighbouring_pc6(pc)
@@ -340,6 +400,15 @@ class Locator:
                                    note=f"street spans several buurten ({st.share:.0%} in one)"))
         if parts.in_area and not ev:
             ev.append(Evidence("in_area", 0.0, None, parts.city or matched, note="in Maastricht, no finer place"))
+
+    def _pc_in_area(self, postcode: str | None) -> bool | None:
+        """The postcode lies in this locator's gemeente (Maastricht: its PC4 areas; another: the PC4s
+        of its CBS address rows)."""
+        if self.pc4_area is None:
+            return _postcode_in_area(postcode)
+        if not postcode or not postcode[:4].isdigit():
+            return None
+        return postcode[:4] in self.pc4_area
 
     def _pc4(self, pc4: str, ev: list[Evidence], matched: str) -> None:
         hit = self.gaz.pc4.get(pc4)
@@ -408,6 +477,20 @@ class Locator:
         if len(wijken) == 1:
             code, text_hit = next(iter(wijken.items()))
             ev.append(Evidence("buurt_name", CONFIDENCE["wijk_name"], f"wijk:{code}", text_hit, note=f"{field}: wijk only"))
+
+
+def _pc6_from_table(table: dict[tuple[str, int], tuple[str, str]]) -> dict[str, tuple[str, float]]:
+    """PC6 -> (the buurt most of its addresses lie in, their share)."""
+    from collections import Counter, defaultdict
+
+    by_pc: dict[str, Counter] = defaultdict(Counter)
+    for (pc, _n), (code, _wijk) in table.items():
+        by_pc[pc][code] += 1
+    out = {}
+    for pc, counts in by_pc.items():
+        code, n = counts.most_common(1)[0]
+        out[pc] = (code, n / sum(counts.values()))
+    return out
 
 
 def _postcode_in_area(postcode: str | None) -> bool | None:

@@ -60,12 +60,13 @@ def load_active_boundaries(engine: Engine, gemeente: str = MAASTRICHT) -> Bounda
     return _CACHE[key]
 
 
-def load_address_table(engine: Engine) -> dict[tuple[str, int], tuple[str, str]]:
-    """(postcode, huisnummer) -> (buurt code, wijk code) from the imported CBS table."""
+def load_address_table(engine: Engine, gemeente: str = MAASTRICHT) -> dict[tuple[str, int], tuple[str, str]]:
+    """(postcode, huisnummer) -> (buurt code, wijk code) of ``gemeente`` from the imported CBS table."""
     ensure_geo_tables(engine)
     with Session(engine) as s:
         rows = s.exec(select(GeoAddressBuurtRow.postcode, GeoAddressBuurtRow.housenumber,
-                             GeoAddressBuurtRow.buurt_code, GeoAddressBuurtRow.wijk_code)).all()
+                             GeoAddressBuurtRow.buurt_code, GeoAddressBuurtRow.wijk_code)
+                      .where(GeoAddressBuurtRow.gemeente_code == gemeente)).all()
     return {(pc, hn): (bu, wk) for pc, hn, bu, wk in rows}
 
 

@@ -86,7 +86,10 @@ class SourcePlacement:
 
 
 def placement(locator: Locator, source: Source | None) -> SourcePlacement | Locator:
-    """The source's placement, or the locator itself for a source without a strategy."""
+    """The source's placement, or the locator itself for a source without a strategy; a source of
+    another gemeente (``gemeente`` in sources.toml) is placed with that gemeente's locator."""
+    if source is not None and getattr(source, "gemeente", None) and hasattr(locator, "for_gemeente"):
+        locator = locator.for_gemeente(source.gemeente)
     if source is None or not (getattr(source, "online", False) or getattr(source, "area", None)
                               or getattr(source, "venue", None)):
         return locator

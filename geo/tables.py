@@ -64,6 +64,9 @@ class GeoAddressBuurtRow(SQLModel, table=True):
     wijk_code: str = Field(max_length=8)
     label: str = Field(default="", max_length=80)
     """Which CBS file (e.g. ``pc6hnr20240801``)."""
+    gemeente_code: str = Field(default="GM0935", index=True, max_length=6,
+                               sa_column_kwargs={"server_default": "GM0935"})
+    """The gemeente the address lies in (``tim geo import-postcodes --gemeente``)."""
 
 
 class GeoRegionStatsRow(SQLModel, table=True):

@@ -138,7 +138,7 @@ def test_import_postcodes_gives_official_buurt(tmp_path, db_url):
                         "6211PG;38;09350002;093500;0935\n"  # say CBS puts it in Kommelkwartier
                         "1011AB;105;03630000;036300;0363\n")  # Amsterdam: dropped
     out = invoke("import-postcodes", str(csv_path), "--db", db_url)
-    assert "imported 1 Maastricht addresses" in out and "skipped 1" in out
+    assert "imported 1 addresses of GM0935" in out and "skipped 1" in out
     locator = Locator.load(engine=make_engine(db_url))
     res = locator.explain("Brusselsestraat 38, 6211 PG Maastricht")
     assert (res.method, res.buurt_code) == ("address_point", "BU09350002")

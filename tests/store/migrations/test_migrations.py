@@ -136,6 +136,10 @@ def test_upgrade_in_place_loses_nothing(old_db, fixture_snapshot):
             assert [(bool(o), n) for o, n in online] == [(False, len(rows["items"]))]
             assert conn.execute(text("SELECT count(*) FROM organisations")).scalar_one() == 0
             assert conn.execute(text("SELECT count(*) FROM organisation_items")).scalar_one() == 0
+            # 0006: the old CBS address rows are Maastricht's (from their buurt code)
+            n_addr = len(rows["geo_address_buurten"])
+            addr = conn.execute(text("SELECT gemeente_code, count(*) FROM geo_address_buurten GROUP BY gemeente_code"))
+            assert addr.all() == ([("GM0935", n_addr)] if n_addr else [])
             # 0003_postgis: on PostGIS every old point and polygon got its geometry
             from tim.store import spatial
 
@@ -279,4 +283,25 @@ def test_migrations_ship_in_the_package():
     assert "tim.store.migrations" in cfg["tool"]["setuptools"]["packages"]
     data = cfg["tool"]["setuptools"]["package-data"]["tim.store.migrations"]
     assert "versions/*.py" in data and "script.py.mako" in data
+
+
+
+def test_0006_gives_old_cbs_address_rows_their_gemeente(db_url, tmp_path, fixture_snapshot):
+    """0006: rows of the CBS address table imported before it get the gemeente of their buurt."""
+    url = _sqlite_copy(tmp_path) if db_url.startswith("sqlite") else db_url
+    if not db_url.startswith("sqlite"):
+        _pg_copy(url, *fixture_snapshot)
+    engine = make_engine(url, create=False)
+    try:
+        upgrade(engine, "0005_organisations_and_online")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO geo_address_buurten (postcode, housenumber, buurt_code, wijk_code, label) "
+                              "VALUES ('6211PE', 1, 'BU09350000', 'WK093500', 'old')"))
+        upgrade(engine)
+        with engine.connect() as conn:
+            got = conn.execute(text("SELECT postcode, gemeente_code FROM geo_address_buurten")).all()
+            assert [tuple(r) for r in got] == [("6211PE", "GM0935")]
+            assert schema_diff(conn) == []
+    finally:
+        engine.dispose()
 
