@@ -87,7 +87,9 @@ class Vocabulary:
     """``14 juni`` / ``14 jun. 2025``: a day of a month, taken out of titles."""
 
 
-def _read_sections(path: Path) -> dict[str, list[str]]:
+def read_sections(path: Path, *, folded: bool = True) -> dict[str, list[str]]:
+    """``[section]`` -> its lines, from a word-list file (``#`` comments and blank lines left out);
+    each line folded and its spaces collapsed unless ``folded=False``."""
     sections: dict[str, list[str]] = {}
     current = None
     for raw in path.read_text(encoding="utf-8").splitlines():
@@ -97,7 +99,7 @@ def _read_sections(path: Path) -> dict[str, list[str]]:
         if line.startswith("[") and line.endswith("]"):
             current = sections.setdefault(line[1:-1], [])
         elif current is not None:
-            current.append(" ".join(fold(line).split()))
+            current.append(" ".join(fold(line).split()) if folded else line)
     return sections
 
 
@@ -117,7 +119,7 @@ def _buurt_names() -> list[tuple[str, str]]:
 @lru_cache(maxsize=1)
 def vocabulary() -> Vocabulary:
     """Load the stop-word file and the buurt names once."""
-    sec = _read_sections(STOPWORDS_FILE)
+    sec = read_sections(STOPWORDS_FILE)
     phrases: dict[str, list[tuple[str, ...]]] = {}
     for p in sec.get("phrases", []):
         words = tuple(p.split())

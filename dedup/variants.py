@@ -58,16 +58,9 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def variants() -> Variants:
-    sections: dict[str, list[str]] = {}
-    current = None
-    for raw in VARIANTS_FILE.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            current = sections.setdefault(line[1:-1], [])
-        elif current is not None:
-            current.append(line)
+    from .text import read_sections  # text imports this module: a module-level import would cycle
+
+    sections = read_sections(VARIANTS_FILE, folded=False)
     english: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
     for line in sections.get("english", []):
         if "=" not in line:
