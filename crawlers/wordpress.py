@@ -200,14 +200,7 @@ class WordPressCrawler(Crawler):
         while True:
             if not isinstance(data, dict) or not isinstance(data.get("events"), list):
                 raise SourceError(self.source.id, f"{url}: not an Events Calendar answer (no 'events' list)")
-            for event in data["events"]:
-                if not isinstance(event, dict):
-                    self.errors.append(RecordError(self.source.id, None, RawRecord.hash_payload(event),
-                                                   f"{url}: event is not a JSON object"))
-                    continue
-                self._take()
-                fields = self._event_fields(event)
-                yield self.record(fields.get("id"), fields, url, event)
+            yield from self._records(data["events"], url, "event", self._event_fields)
             nxt = data.get("next_rest_url")
             if not isinstance(nxt, str) or not nxt.strip():
                 return
@@ -216,6 +209,17 @@ class WordPressCrawler(Crawler):
                 return
             seen.add(url)
             data, _headers = self._get(url)
+
+    def _records(self, objects: list, url: str, what: str, to_fields) -> Iterator[RawRecord]:
+        """One record per JSON object of a page; anything else is a record error naming ``url``."""
+        for obj in objects:
+            if not isinstance(obj, dict):
+                self.errors.append(RecordError(self.source.id, None, RawRecord.hash_payload(obj),
+                                               f"{url}: {what} is not a JSON object"))
+                continue
+            self._take()
+            fields = to_fields(obj)
+            yield self.record(fields.get("id"), fields, url, obj)
 
     def _posts(self) -> Iterator[RawRecord]:
         base = add_or_replace_parameter(self.endpoint(POSTS_ROUTE), "per_page", str(self.per_page))
@@ -230,14 +234,7 @@ class WordPressCrawler(Crawler):
         while True:
             if not isinstance(data, list):
                 raise SourceError(self.source.id, f"{url}: not a WordPress posts answer (no JSON list)")
-            for post in data:
-                if not isinstance(post, dict):
-                    self.errors.append(RecordError(self.source.id, None, RawRecord.hash_payload(post),
-                                                   f"{url}: post is not a JSON object"))
-                    continue
-                self._take()
-                fields = self._post_fields(post)
-                yield self.record(fields.get("id"), fields, url, post)
+            yield from self._records(data, url, "post", self._post_fields)
             if not data or (total is not None and page >= total) or (total is None and len(data) < self.per_page):
                 return
             page += 1
