@@ -376,7 +376,8 @@ def reassign(engine: Engine, locator, sources: list[Source] | None = None, *,
 
             if spatial.enabled(conn) and spatial.boundary_version_stored(conn, locator.boundary_version):
                 # source strategies and other gemeenten's sources: the chain (their own locators)
-                strategy = [s.id for s in sources or [] if placement(locator, s) is not locator]
+                placements.update({s.id: placement(locator, s) for s in sources or []})
+                strategy = [sid for sid, p in placements.items() if p is not locator]
                 done, changed = spatial.reassign_points(conn, locator.boundary_version, sources_not_in=strategy)
         rows = [r for r in conn.execute(select(t)).all() if r.id not in done]
         tracker = Tracker(progress, "reassign", total=len(rows) + len(done), unit="items").start()
