@@ -13,6 +13,7 @@ the database as it was before that run.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -28,7 +29,7 @@ from sqlalchemy.engine import Engine
 from tim.config import Config, Source
 from tim.errors import QualityError, RecordError, SourceError, TimError
 from tim.progress import ProgressCallback, Tracker
-from tim.records import Item, RawRecord
+from tim.records import Item, RawRecord, Replay
 
 log = logging.getLogger("tim.pipeline")
 
@@ -72,6 +73,9 @@ class CrawlOutcome:
     complete: bool
     seconds: dict[str, float] = field(default_factory=dict)
     """Time per stage of this crawl: wait (for a host's turn), fetch, parse, normalise, locate."""
+    seen: list[str] = field(default_factory=list)
+    """Ids of stored items met again unchanged, not normalised: records identical to what they
+    were made from (same ``normalised_as``), and the items of pages that came back unchanged."""
 
 
 def logfmt(event: str, **fields) -> str:
@@ -83,6 +87,103 @@ def logfmt(event: str, **fields) -> str:
             s = '"' + s.replace('"', '\\"') + '"'
         parts.append(f"{k}={s}")
     return " ".join(parts)
+
+
+_CODE_FINGERPRINT: str | None = None
+
+
+def code_fingerprint() -> str:
+    """Hash of what turns a raw record into a stored item: the code of the crawlers, normalisers
+    and geo packages and the bundled data files. Computed once per process."""
+    global _CODE_FINGERPRINT
+    if _CODE_FINGERPRINT is None:
+        from pathlib import Path
+
+        import tim.crawlers
+        import tim.geo
+        import tim.normalizers
+        from tim.normalizers.address import data_dir
+
+        h = hashlib.sha1()
+        files = [Path(__file__).with_name("records.py")]
+        for pkg in (tim.crawlers, tim.normalizers, tim.geo):
+            for d in pkg.__path__:
+                files.extend(sorted(Path(d).rglob("*.py")))
+        files.extend(sorted(p for p in data_dir().iterdir() if p.is_file()))
+        for f in files:
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+        _CODE_FINGERPRINT = h.hexdigest()
+    return _CODE_FINGERPRINT
+
+
+class SourceMemo:
+    """What a source's stored items were made from, to skip the work for what did not change.
+
+    ``normalised_as`` of an item = hash(raw hash, document URL, recipe); the recipe covers the
+    code and data (:func:`code_fingerprint`), the source's settings, the boundaries and the
+    geocoder. A record whose value matches its stored item is that item again, unchanged: it is
+    not normalised or located. A page that came back unchanged (``Replay``) stands for the items
+    stored from it (``fetched_url``)."""
+
+    def __init__(self, engine: Engine, source: Source, locator):
+        from tim.normalizers.item import item_id, source_key
+        from tim.normalizers.urls import safe_http_url
+        from tim.store.tables import ItemRow
+
+        self.source = source
+        self._item_id, self._source_key, self._safe_url = item_id, source_key, safe_http_url
+        self.online_geocoder = getattr(locator, "online", None) is not None
+        table = getattr(locator, "address_table", None) or {}
+        recipe = "\0".join([code_fingerprint(), source.model_dump_json(),
+                             str(getattr(locator, "boundary_version", "")), str(len(table)),
+                             getattr(locator, "_settings", None).model_dump_json()
+                             if getattr(locator, "_settings", None) is not None else ""])
+        self.recipe = hashlib.sha1(recipe.encode()).hexdigest()
+        t = ItemRow.__table__
+        self.made_as: dict[str, str] = {}
+        pages: dict[str, tuple[object, list[str]]] = {}
+        with engine.connect() as conn:
+            for r in conn.execute(select(t.c.id, t.c.fetched_url, t.c.normalised_as, t.c.last_seen)
+                                  .where(t.c.source_id == source.id)):
+                if r.normalised_as:
+                    self.made_as[r.id] = r.normalised_as
+                if r.fetched_url:
+                    # a page's items now are those seen when it was last read (or replayed):
+                    # one run stamps them all with one last_seen; items it no longer listed
+                    # kept an older one
+                    last, ids = pages.get(r.fetched_url, (None, []))
+                    if last is None or r.last_seen > last:
+                        pages[r.fetched_url] = (r.last_seen, [r.id])
+                    elif r.last_seen == last:
+                        ids.append(r.id)
+        self.by_page = {url: ids for url, (_last, ids) in pages.items()}
+
+    def made_of(self, raw: RawRecord) -> str:
+        return hashlib.sha1(f"{raw.raw_hash}\0{raw.fetched_url}\0{self.recipe}".encode()).hexdigest()
+
+    def unchanged(self, raw: RawRecord) -> str | None:
+        """The id of the stored item ``raw`` would make again, or ``None`` (normalise it)."""
+        if not self.made_as:
+            return None
+        try:
+            key = self._source_key(raw, self._safe_url(raw.fetched_url) if raw.fetched_url else None)
+        except Exception:  # noqa: BLE001  (the normaliser will say what is wrong with it)
+            return None
+        if not key:
+            return None
+        iid = self._item_id(self.source.id, key)
+        return iid if self.made_as.get(iid) == self.made_of(raw) else None
+
+    def stamp(self, item: Item, raw: RawRecord) -> None:
+        """Set ``item.normalised_as``, unless its place may come out otherwise next time (an
+        online geocoder that found nothing may find it later)."""
+        if item.geo is None or (self.online_geocoder and item.geo.method == "none"):
+            item.normalised_as = None
+        else:
+            item.normalised_as = self.made_of(raw)
+
+    def page(self, url: str) -> list[str]:
+        return self.by_page.get(url, [])
 
 
 class Pipeline:
@@ -139,20 +240,43 @@ class Pipeline:
         self.placement(source)  # a bad area/venue fails the source before anything is fetched
         http = HttpClient(self.config.http_for(source), source, validators)
         items: list[Item] = []
+        seen: list[str] = []
         errors: list[str] = []
         fetched = failed = 0
         seconds = {"normalise": 0.0, "locate": 0.0}
         started = time.monotonic()
+        # with validators the run is stored: what did not change since then is not done again
+        memo = SourceMemo(self.engine, source, self.locator) if (validators is not None and self.engine) else None
         try:
             crawler = REGISTRY[source.kind](source, http)
             for raw in crawler.crawl():
+                if isinstance(raw, Replay):  # only after a conditional fetch, so only with a memo
+                    ids = memo.page(raw.url) if memo is not None else []
+                    seen.extend(ids)
+                    fetched += len(ids) + raw.failed
+                    if raw.failed:
+                        failed += raw.failed
+                        errors.append(f"source {source.id!r}: {raw.failed} record(s) of {raw.url} failed when it "
+                                      "was last read; it is unchanged since")
+                    if on_record is not None and ids:
+                        on_record(len(ids))
+                    continue
                 fetched += 1
                 if on_record is not None:
                     on_record(1)
+                same = memo.unchanged(raw) if memo is not None else None
+                if same is not None:
+                    seen.append(same)
+                    if limit is not None and fetched >= limit:
+                        break
+                    continue
                 item = self._one(raw, source, errors, normalize, seconds)
                 if item is None:
                     failed += 1
+                    http.note_failure(raw.fetched_url)
                 else:
+                    if memo is not None:
+                        memo.stamp(item, raw)
                     items.append(item)
                 if limit is not None and fetched >= limit:
                     break
@@ -169,7 +293,7 @@ class Pipeline:
             errors.append(str(err))
             log.warning(logfmt("record_failed", source=source.id, error=err))
         complete = crawler.complete and limit is None
-        return CrawlOutcome(items, fetched, failed, errors, crawler.not_modified, complete, seconds)
+        return CrawlOutcome(items, fetched, failed, errors, crawler.not_modified, complete, seconds, seen)
 
     def _one(self, raw: RawRecord, source: Source, errors: list[str], normalize,
              seconds: dict[str, float]) -> Item | None:
@@ -249,7 +373,7 @@ class Pipeline:
                 if reason:
                     status, complete = "suspect", False
             counts = apply_run(
-                conn, source.id, outcome.items, run_id=report.run_id, complete=complete,
+                conn, source.id, outcome.items, seen=outcome.seen, run_id=report.run_id, complete=complete,
                 not_modified=outcome.not_modified, expire_after=self.config.scheduler.expire_after_missing_runs,
             )
             from tim.store.gemeenten import assign as assign_gemeente

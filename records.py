@@ -138,6 +138,13 @@ class Item:
     raw_hash: str = ""
     content_hash: str = ""
     geo: GeoResult | None = None
+    fetched_url: str | None = None
+    """The document the record was read from (a feed, an API page, a detail page): its provenance,
+    and how a page that comes back unchanged finds its items again (see ``Replay``)."""
+    normalised_as: str | None = None
+    """What this item was made from (raw hash, document, and the recipe: code, source settings,
+    boundaries); set by the pipeline. A later record with the same value makes the same item, so
+    it is not normalised again. ``None``: always normalise again."""
 
     def compute_content_hash(self) -> str:
         """Hash over the normalised fields (not the geo result, not timestamps of fetching)."""
@@ -156,8 +163,25 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Validators:
-    """What a server told us about a URL's last body, for the next conditional GET."""
+    """What a server told us about a URL's last body, for the next conditional GET.
+
+    ``meta`` is what a crawler noted of that body to walk on when it comes back unchanged without
+    being read again (the next page's URL, the detail links of a listing page)."""
 
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None
+    meta: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """Yielded by a crawler instead of records for a page that came back unchanged (304 or an
+    identical body): "the records this URL gave last time, again, unchanged". The pipeline finds
+    those items by their ``fetched_url``; nothing is parsed or normalised. ``count``: how many
+    records the page gave (for ``max_items``); ``failed``: how many of them failed then (the crawl
+    is then not complete, as it was not then)."""
+
+    url: str
+    count: int = 0
+    failed: int = 0

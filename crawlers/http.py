@@ -78,6 +78,8 @@ class FetchResponse:
     content: bytes = b""
     not_modified: bool = False
     body_hash: str | None = None
+    meta: dict[str, Any] | None = None
+    """On ``not_modified``: what the crawler noted of the unchanged body (:meth:`HttpClient.note`)."""
 
     @property
     def encoding(self) -> str | None:
@@ -178,6 +180,7 @@ class HttpClient:
         self.source = source
         self.validators = validators
         self.pending: dict[str, Validators] = {}
+        self._requested: dict[str, str] = {}  # final URL (after redirects) -> requested URL
         self.requests = 0
         self.fetch_seconds = 0.0
         """Time spent in requests (waiting for the host's turn excluded)."""
@@ -192,14 +195,16 @@ class HttpClient:
     # -- public -----------------------------------------------------------------------------
     def fetch(self, url: str, *, method: str = "GET", json: Any = None,
               headers: dict[str, str] | None = None, conditional: bool = False,
-              salt: str | None = None) -> FetchResponse:
+              salt: str | None = None, notes: bool = False) -> FetchResponse:
         """Fetch ``url`` under the policy; raise ``FetchError``/``BlockedError`` on failure.
 
         With ``conditional=True`` the stored validators are sent and the response says
         ``not_modified`` on 304 or an unchanged body; new validators wait in ``pending`` until
         :meth:`commit_validators`. With a ``salt`` (e.g. today's date for a calendar whose
         expansion window moves daily) only a body identical *under the same salt* counts as
-        unchanged, and no ETag/Last-Modified is sent, since a 304 cannot tell the salt.
+        unchanged, and no ETag/Last-Modified is sent, since a 304 cannot tell the salt. With
+        ``notes=True`` the caller walks on what it noted of the body (:meth:`note`): a URL
+        without notes is read in full, as if never fetched.
         """
         body = jsonlib.dumps(json).encode() if json is not None else None
         hdrs = self.source_headers()
@@ -207,6 +212,8 @@ class HttpClient:
             hdrs["Content-Type"] = "application/json"
         hdrs.update(headers or {})
         old = self.validators.get(url) if (conditional and self.validators) else None
+        if notes and old is not None and old.meta is None:
+            old = None
         if old and salt is None:
             if old.etag:
                 hdrs["If-None-Match"] = old.etag
@@ -215,6 +222,7 @@ class HttpClient:
         resp = self._with_retries(method, url, body, hdrs)
         if resp.status == 304 and conditional:
             resp.not_modified = True
+            resp.meta = old.meta if old else None
             return resp
         if not 200 <= resp.status < 300:
             raise FetchError(self.source.id, resp.url, f"HTTP {resp.status}", status=resp.status)
@@ -224,9 +232,28 @@ class HttpClient:
             if old and old.body_hash == resp.body_hash:
                 resp.not_modified = True
                 resp.content = b""
-            self.pending[url] = Validators(resp.headers.get("etag"),
-                                           resp.headers.get("last-modified"), resp.body_hash)
+                resp.meta = old.meta
+            self.pending[url] = Validators(resp.headers.get("etag"), resp.headers.get("last-modified"),
+                                           resp.body_hash, old.meta if resp.not_modified and old else None)
+            self._requested[resp.url] = url
         return resp
+
+    def note_failure(self, url: str) -> None:
+        """Count a record of ``url`` (requested or final URL) that failed: when the body comes back
+        unchanged, the crawl that replays it says so and is not complete."""
+        url = self._requested.get(url, url)
+        v = self.pending.get(url)
+        if v is not None:
+            self.note(url, {"failed": int((v.meta or {}).get("failed", 0)) + 1})
+
+    def note(self, url: str, meta: dict[str, Any]) -> None:
+        """Add ``meta`` to the notes kept with the validators of ``url`` (fetched conditionally in
+        this run): what to walk on when its body comes back unchanged, unread
+        (``FetchResponse.meta``)."""
+        url = self._requested.get(url, url)
+        v = self.pending.get(url)
+        if v is not None:
+            self.pending[url] = Validators(v.etag, v.last_modified, v.body_hash, {**(v.meta or {}), **meta})
 
     def commit_validators(self) -> None:
         """Store the validators of this run's conditional fetches. Call after the run's records

@@ -4,6 +4,10 @@ Pages come from a listing (``url``; ``follow`` selects detail links, ``next`` th
 page, both CSS) or from a sitemap (``sitemap`` + ``sitemap_pattern``). Without ``follow`` the
 listing pages themselves carry the entities. A detail page that fails is a record error; a
 listing page that fails after the first stops the walk and marks the crawl incomplete.
+
+Listing and detail pages are fetched conditionally. A listing page that comes back unchanged is
+walked on its noted links; a detail page that comes back unchanged is a ``Replay``: its stored
+items stand, nothing is parsed.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tim.errors import BlockedError, FetchError, RecordError
-from tim.records import RawRecord
+from tim.records import RawRecord, Replay
 
 from .base import Crawler
 from .listing import links
@@ -24,27 +28,37 @@ class JsonLdCrawler(Crawler):
 
     kind = "jsonld"
 
-    def listing_pages(self) -> Iterator[tuple[str, str]]:
-        """(url, html) of each listing page, following ``next`` up to ``max_pages``."""
+    def listing_pages(self) -> Iterator[tuple[str, str | None, list[str], list[str]]]:
+        """(url, html, detail links, next links) of each listing page, following ``next`` up to
+        ``max_pages``; ``html`` is ``None`` for a page that came back unchanged (its links are the
+        ones noted when it was read)."""
         url, seen = self.source.url, set()
         for n in range(self.source.max_pages):
             seen.add(url)
             try:
-                resp = self.http.fetch(url)
+                resp = self.http.fetch(url, conditional=True, notes=True)
             except FetchError:
                 if n == 0:
                     raise
                 self.complete = False
                 return
-            yield resp.url, resp.text
-            nxt = [u for u in links(resp.text, resp.url, self.source.next) if u not in seen]
+            if resp.not_modified:
+                html, follow, nxt = None, list(resp.meta.get("follow", [])), list(resp.meta.get("next", []))
+            else:
+                html = resp.text
+                follow = links(html, resp.url, self.source.follow) if self.source.follow else []
+                nxt = links(html, resp.url, self.source.next)
+                self.http.note(url, {"follow": follow, "next": nxt})
+            yield resp.url, html, follow, nxt
+            nxt = [u for u in nxt if u not in seen]
             if not nxt:
                 return
             url = nxt[0]
         self.complete = False
 
-    def detail_urls(self) -> Iterator[str | tuple[str, str]]:
-        """Detail page URLs, or (url, html) of listing pages that are their own details."""
+    def detail_urls(self) -> Iterator[str | tuple[str, str | None]]:
+        """Detail page URLs, or (url, html) of listing pages that are their own details (html
+        ``None``: unchanged)."""
         if self.source.sitemap:
             state: dict = {}
             yield from discover(self.source, self.http, state)
@@ -52,11 +66,11 @@ class JsonLdCrawler(Crawler):
                 self.complete = False
             return
         seen: set[str] = set()
-        for url, html in self.listing_pages():
+        for url, html, follow, _next in self.listing_pages():
             if not self.source.follow:
                 yield url, html
                 continue
-            for link in links(html, url, self.source.follow):
+            for link in follow:
                 if link not in seen:
                     seen.add(link)
                     yield link
@@ -65,18 +79,28 @@ class JsonLdCrawler(Crawler):
         taken = 0
         for target in self.detail_urls():
             if isinstance(target, tuple):
-                url, html = target
+                (url, html), meta = target, None
             else:
                 try:
-                    resp = self.http.fetch(target)
+                    resp = self.http.fetch(target, conditional=True, notes=True)
                 except FetchError as exc:
                     if isinstance(exc, BlockedError) and "robots.txt" in str(exc):
                         continue  # a link robots.txt forbids is no failure
                     self.errors.append(RecordError(self.source.id, target,
                                                    RawRecord.hash_payload(target), str(exc)))
                     continue
-                url, html = resp.url, resp.text
-            for entity in entities(html, url):
+                url, html, meta = resp.url, (None if resp.not_modified else resp.text), resp.meta
+            if html is None:  # unchanged since it was read: its stored items stand
+                count = int((meta or {}).get("count", 0))
+                if taken + count > self.source.max_items:
+                    self.complete = False
+                    return
+                taken += count
+                yield Replay(url, count, int((meta or {}).get("failed", 0)))  # type: ignore[misc]
+                continue
+            found = list(entities(html, url))
+            self.http.note(target if isinstance(target, str) else url, {"count": len(found)})
+            for entity in found:
                 if taken >= self.source.max_items:
                     self.complete = False
                     return

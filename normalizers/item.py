@@ -144,6 +144,7 @@ def _normalize(raw: RawRecord, source: SourceLike) -> Item:
         published_at=published_at,
         online=_flag(fields.get("online")),
         raw_hash=raw.raw_hash,
+        fetched_url=raw.fetched_url or None,
     )
     item.content_hash = item.compute_content_hash()
     return item

@@ -75,6 +75,8 @@ def item_to_row(item: Item, now, run_id: int | None) -> dict:
         "boundary_version": geo.boundary_version if geo else None,
         "content_hash": item.content_hash,
         "raw_hash": item.raw_hash,
+        "fetched_url": item.fetched_url,
+        "normalised_as": item.normalised_as,
         "last_seen": now,
         "last_run_id": run_id,
     }
@@ -103,6 +105,7 @@ def apply_run(
     source_id: str,
     items: list[Item],
     *,
+    seen: Sequence[str] = (),
     run_id: int | None,
     complete: bool,
     not_modified: bool = False,
@@ -113,6 +116,9 @@ def apply_run(
 
     ``complete`` says the crawl read the whole source: only then do missing items count a miss.
     ``not_modified`` (304 / identical body): every active item of the source is seen, unchanged.
+    ``seen``: ids of stored items the run met again without normalising them (records identical
+    to what they were made from, items of pages that came back unchanged): each is seen as it is
+    stored, so it is unchanged, or expires or comes back by its stored dates like any other.
     """
     now = now or utcnow()
     counts = UpsertCounts()
@@ -122,6 +128,7 @@ def apply_run(
         for r in conn.execute(
             select(t.c.id, t.c.content_hash, t.c.status, t.c.missing_runs, t.c.ends_at,
                    t.c.starts_at, t.c.kind, t.c.status_changed_at, t.c.updated_at,
+                   t.c.normalised_as, t.c.fetched_url,
                    *[t.c[c] for c in _GEO_COLS]).where(t.c.source_id == source_id)
         )
     }
@@ -150,7 +157,22 @@ def apply_run(
             counts.duplicates += 1
         by_id[item.id] = item
 
-    inserts, updates, unchanged_ids = [], [], []
+    inserts, updates, unchanged_ids, restamp = [], [], [], []
+    met: set[str] = set()
+    reactivate: list[str] = []
+    for item_id in seen:
+        old = existing.get(item_id)
+        if old is None or item_id in by_id or item_id in met:
+            continue  # gone meanwhile (its record was normalised this run, or listed twice)
+        met.add(item_id)
+        if _ended(old.ends_at, old.starts_at, old.kind, now):
+            continue  # _expire_ended below expires it if it is still active
+        if old.status != "active":
+            reactivate.append(item_id)
+            changes.append(_change(item_id, old.status, "active", now, "reappeared", run_id))
+            counts.reactivated += 1
+        unchanged_ids.append(item_id)
+        counts.unchanged += 1
     for item in by_id.values():
         row = item_to_row(item, now, run_id)
         old = existing.get(item.id)
@@ -175,6 +197,8 @@ def apply_run(
         if same_content and old.status == status:
             unchanged_ids.append(item.id)
             counts.unchanged += 1
+            if (old.normalised_as, old.fetched_url) != (row["normalised_as"], row["fetched_url"]):
+                restamp.append({"_id": item.id, "v_na": row["normalised_as"], "v_fu": row["fetched_url"]})
             continue
         row.update(
             status=status,
@@ -198,9 +222,14 @@ def apply_run(
         conn.execute(stmt, [{"_id": r["id"], **{"v_" + k: r[k] for k in keys}} for r in updates])
     for chunk in _chunks(unchanged_ids):
         conn.execute(update(t).where(t.c.id.in_(chunk)).values(last_seen=now, missing_runs=0, last_run_id=run_id))
+    if restamp:  # same item, read from another body or document: what it is made of now
+        conn.execute(update(t).where(t.c.id == bindparam("_id"))
+                     .values(normalised_as=bindparam("v_na"), fetched_url=bindparam("v_fu")), restamp)
+    for chunk in _chunks(reactivate):
+        conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="active", status_changed_at=now))
 
     if complete:
-        missing = [i for i, r in existing.items() if i not in by_id and r.status == "active"]
+        missing = [i for i, r in existing.items() if i not in by_id and i not in met and r.status == "active"]
         counts.expired += _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
     counts.expired += _expire_ended(conn, source_id, now, run_id, skip=set(by_id))
     if changes:

@@ -66,6 +66,12 @@ class ItemRow(SQLModel, table=True):
     cluster_id: str | None = Field(default=None, index=True, max_length=40)
     content_hash: str = Field(max_length=64)
     raw_hash: str = Field(default="", max_length=64)
+    fetched_url: str | None = Field(default=None, sa_column=Column(Text))
+    """The document the record was read from (feed, API page, detail page); a page that comes back
+    unchanged (304) stands for the items read from it last time."""
+    normalised_as: str | None = Field(default=None, max_length=64)
+    """Hash of what the row was made from: the raw record, its document and the recipe (code,
+    source settings, boundaries). The same value again means the same item: not normalised again."""
     status: str = Field(default="active", max_length=12)
     """active | expired"""
     missing_runs: int = 0
@@ -136,6 +142,9 @@ class HttpValidatorRow(SQLModel, table=True):
     etag: str | None = Field(default=None, sa_column=Column(Text))
     last_modified: str | None = Field(default=None, sa_column=Column(Text))
     body_hash: str | None = Field(default=None, max_length=64)
+    meta: str | None = Field(default=None, sa_column=Column(Text))
+    """JSON the crawler noted of the body to walk on when it comes back unchanged (next page,
+    detail links)."""
     updated_at: datetime
 
 

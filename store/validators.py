@@ -1,6 +1,8 @@
-"""Conditional-GET validators (ETag, Last-Modified, body hash) kept in the database."""
+"""Conditional-GET validators (ETag, Last-Modified, body hash, crawler's notes) kept in the database."""
 
 from __future__ import annotations
+
+import json
 
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
@@ -14,36 +16,49 @@ from .tables import HttpValidatorRow
 class DbValidatorStore:
     """``crawlers.http.ValidatorStore`` backed by the ``http_validators`` table.
 
-    Reads come from the table; writes are buffered and saved by ``flush()`` in the same
-    transaction as the run's items, so a failed run never records validators of a body whose
-    items were not stored.
+    The source's rows are read once, at the first ``get`` (a source of 10,000 detail pages asks
+    10,000 times in one run); writes are buffered and saved by ``flush()`` in the same transaction
+    as the run's items, so a failed run never records validators of a body whose items were not
+    stored.
     """
 
     def __init__(self, engine: Engine, source_id: str):
         self.engine = engine
         self.source_id = source_id
-        self.pending: dict[str, object] = {}
+        self.pending: dict[str, Validators] = {}
+        self._stored: dict[str, Validators] | None = None
 
-    def get(self, url: str):
-        if url in self.pending:
-            return self.pending[url]
+    def _load(self) -> dict[str, Validators]:
         t = HttpValidatorRow.__table__
         with self.engine.connect() as conn:
-            row = conn.execute(select(t).where(t.c.url == url)).first()
-        if row is None:
-            return None
-        return Validators(etag=row.etag, last_modified=row.last_modified, body_hash=row.body_hash)
+            rows = conn.execute(select(t).where(t.c.source_id == self.source_id)).all()
+        return {r.url: Validators(etag=r.etag, last_modified=r.last_modified, body_hash=r.body_hash,
+                                  meta=json.loads(r.meta) if r.meta else None) for r in rows}
 
-    def put(self, url: str, validators) -> None:
+    def get(self, url: str) -> Validators | None:
+        if url in self.pending:
+            return self.pending[url]
+        if self._stored is None:
+            self._stored = self._load()
+        return self._stored.get(url)
+
+    def put(self, url: str, validators: Validators) -> None:
         self.pending[url] = validators
 
     def flush(self, conn) -> None:
         t = HttpValidatorRow.__table__
-        for url, v in self.pending.items():
-            conn.execute(t.delete().where(t.c.url == url))
-            conn.execute(t.insert().values(url=url, source_id=self.source_id, etag=v.etag,
-                                           last_modified=v.last_modified, body_hash=v.body_hash,
-                                           updated_at=utcnow()))
+        urls = list(self.pending)
+        for i in range(0, len(urls), 500):
+            conn.execute(t.delete().where(t.c.url.in_(urls[i:i + 500])))
+        if urls:
+            now = utcnow()
+            conn.execute(t.insert(), [
+                {"url": url, "source_id": self.source_id, "etag": v.etag, "last_modified": v.last_modified,
+                 "body_hash": v.body_hash, "meta": json.dumps(v.meta, ensure_ascii=False) if v.meta else None,
+                 "updated_at": now}
+                for url, v in self.pending.items()])
+        if self._stored is not None:
+            self._stored.update(self.pending)
         self.pending.clear()
 
     def forget(self) -> None:

@@ -133,7 +133,7 @@ def test_a_failed_or_partial_fetch_never_expires_items(fault_web, any_engine, lo
     # the control: complete runs that miss two records do expire them, after two misses
     paged.page2 = ["p2-1", "p2-extra"]
     reports = [run_one(any_engine, locator, entry) for _ in range(2)]
-    assert [r.expired for r in reports] == [0, 2]
+    assert [r.expired for r in reports] == [0, 2], [(r.status, r.complete, r.fetched, r.unchanged, r.inserted, r.updated, r.failed) for r in reports]
     assert _active(any_engine, "pag") == everything - {"p2-2", "p2-3"} | {"p2-extra"}
 
 

@@ -140,6 +140,12 @@ def test_upgrade_in_place_loses_nothing(old_db, fixture_snapshot):
             n_addr = len(rows["geo_address_buurten"])
             addr = conn.execute(text("SELECT gemeente_code, count(*) FROM geo_address_buurten GROUP BY gemeente_code"))
             assert addr.all() == ([("GM0935", n_addr)] if n_addr else [])
+            # 0007: old items name no document and no recipe (their next run normalises in
+            # full); old validators carry no crawler notes, but keep their ETags
+            kept = conn.execute(text("SELECT count(*) FROM items WHERE fetched_url IS NULL AND normalised_as IS NULL"))
+            assert kept.scalar_one() == len(rows["items"])
+            notes = conn.execute(text("SELECT count(*), count(meta), count(etag) FROM http_validators")).one()
+            assert notes[0] == len(rows["http_validators"]) > 0 and notes[1] == 0 and notes[2] > 0
             # 0003_postgis: on PostGIS every old point and polygon got its geometry
             from tim.store import spatial
 

@@ -1,0 +1,190 @@
+"""What did not change is not done again (issue #11): pages that come back 304 stand for their
+stored items, records identical to what an item was made from are not normalised again, and the
+stored result is the same as reading everything."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+from sqlalchemy import select
+
+from tim.config import Config
+from tim.demo.web import Response
+from tim.pipeline import Pipeline
+from tim.store.db import make_engine
+from tim.store.tables import ItemRow
+
+
+class Api:
+    """A paged JSON API (``/api/1`` -> ``/api/2`` -> ``/api/3``) answering ETag / If-None-Match."""
+
+    def __init__(self, web, pages: int = 3, per_page: int = 4):
+        self.web = web
+        self.sent: list[int] = []
+        self.pages = {n: [{"id": f"r{n}-{i}", "title": f"Vrijwilliger gezocht {n}-{i}",
+                           "postcode": "6211 PE"} for i in range(per_page)] for n in range(1, pages + 1)}
+        for n in self.pages:
+            web.route(f"/api/{n}", lambda req, n=n: self._page(req, n))
+
+    def _page(self, req, n: int) -> Response:
+        nxt = f"/api/{n + 1}" if n + 1 in self.pages else None
+        body = json.dumps({"items": self.pages[n], "next": nxt})
+        etag = '"' + hashlib.sha1(body.encode()).hexdigest()[:12] + '"'
+        if req.headers.get("if-none-match") == etag:
+            self.sent.append(304)
+            return Response(b"", status=304, headers={"ETag": etag})
+        self.sent.append(200)
+        return Response(body, content_type="application/json", headers={"ETag": etag})
+
+    def answers(self, status: int) -> int:
+        return self.sent.count(status)
+
+
+def _config(web, **extra) -> Config:
+    return Config.model_validate({"settings": {"delay": 0}, "sources": [{
+        "id": "bank", "kind": "json", "url": web.url("/api/1"), "items": "items", "next": "next",
+        "item_kind": "vacancy", "allow_private_network": True, **extra}]})
+
+
+def _rows(engine) -> dict[str, tuple]:
+    with engine.connect() as conn:
+        return {r.id: (r.title, r.status, r.content_hash, r.buurt_code, r.missing_runs)
+                for r in conn.execute(select(ItemRow))}
+
+
+def _crawl(engine, cfg):
+    """One stored run of the source; (the crawl's outcome, the report)."""
+    from tim.store.validators import DbValidatorStore
+
+    pipe = Pipeline(cfg, engine)
+    src = cfg.sources[0]
+    outcome = pipe.crawl(src, validators=DbValidatorStore(engine, src.id))
+    return outcome, pipe.run_source(src)
+
+
+@pytest.fixture
+def api(web):
+    return Api(web)
+
+
+def test_unchanged_pages_come_back_304_and_nothing_is_normalised(web, api, sqlite_url):
+    engine = make_engine(sqlite_url)
+    cfg = _config(web)
+    first = Pipeline(cfg, engine).run_source(cfg.sources[0])
+    assert first.inserted == 12 and first.complete
+    before = _rows(engine)
+    api.sent.clear()
+    outcome, report = _crawl(engine, cfg)
+    # every page was asked conditionally and answered 304; the walk went on by the noted next URL
+    assert api.answers(304) == 6 and api.answers(200) == 0  # 3 pages, twice (outcome + run)
+    assert outcome.items == [] and sorted(outcome.seen) == sorted(before)
+    assert (report.status, report.fetched, report.unchanged, report.inserted, report.updated) == ("ok", 12, 12, 0, 0)
+    assert report.complete
+    assert _rows(engine) == before
+
+
+def test_a_changed_page_is_read_and_only_its_changed_record_normalised(web, api, sqlite_url):
+    engine = make_engine(sqlite_url)
+    cfg = _config(web)
+    Pipeline(cfg, engine).run_source(cfg.sources[0])
+    api.pages[2][1]["title"] = "Vrijwilliger gezocht: voorlezen"
+    outcome, report = _crawl(engine, cfg)
+    assert [i.source_key for i in outcome.items] == ["r2-1"]  # the other 3 of page 2: seen, unchanged
+    assert len(outcome.seen) == 11
+    assert (report.updated, report.unchanged, report.inserted) == (1, 11, 0)
+    assert _rows(engine)["bank-" + hashlib.sha1(b"r2-1").hexdigest()[:12]][0] == "Vrijwilliger gezocht: voorlezen"
+
+
+def test_a_record_gone_from_a_page_is_not_replayed_and_expires(web, api, sqlite_url):
+    engine = make_engine(sqlite_url)
+    cfg = _config(web)
+    Pipeline(cfg, engine).run_source(cfg.sources[0])
+    gone = api.pages[3].pop()
+    expired = [Pipeline(cfg, engine).run_source(cfg.sources[0]).expired for _ in range(3)]
+    # read once without it (a miss), then 304 twice: the replay stands for the page as it is now
+    assert expired == [0, 1, 0]
+    rows = _rows(engine)
+    assert [v[1] for k, v in rows.items() if k.endswith(hashlib.sha1(gone["id"].encode()).hexdigest()[:12])] == ["expired"]
+    assert sum(1 for v in rows.values() if v[1] == "active") == 11
+
+
+def test_other_settings_normalise_everything_again(web, api, sqlite_url):
+    engine = make_engine(sqlite_url)
+    Pipeline(_config(web), engine).run_source(_config(web).sources[0])
+    api.pages[1][0]["title"] = "Buurtfeest"  # page 1 is read again; its other records are as they were
+    cfg = _config(web, item_kind="event")  # ... but they would be made into other items now
+    outcome, _ = _crawl(engine, cfg)
+    assert len(outcome.items) == 4 and {i.kind for i in outcome.items} == {"event"}
+
+
+def test_a_page_whose_record_failed_replays_incomplete(web, api, sqlite_url):
+    engine = make_engine(sqlite_url)
+    api.pages[2][0]["title"] = ""  # fails alone: the run is not complete
+    cfg = _config(web)
+    first = Pipeline(cfg, engine).run_source(cfg.sources[0])
+    assert (first.failed, first.complete) == (1, False)
+    again = Pipeline(cfg, engine).run_source(cfg.sources[0])
+    assert (again.failed, again.complete, again.unchanged) == (1, False, 11)
+    assert any("failed when it was last read" in e for e in again.errors)
+
+
+def test_replayed_runs_store_what_full_reads_store(web, api, sqlite_url, tmp_path):
+    """The same sequence of changes, read with and without what the last run noted."""
+    from tim.store.tables import HttpValidatorRow
+
+    cfg = _config(web)
+    remembering = make_engine(sqlite_url)
+    forgetting = make_engine(f"sqlite:///{tmp_path / 'full.db'}")
+    for step in range(4):
+        if step == 1:
+            api.pages[1][2]["title"] = "Maatje gezocht"
+        if step == 2:
+            api.pages[2].append({"id": "new", "title": "Chauffeur gezocht", "postcode": "6221 BM"})
+        for engine in (remembering, forgetting):
+            if engine is forgetting:
+                with engine.begin() as conn:  # no validators: every page read in full
+                    conn.execute(HttpValidatorRow.__table__.delete())
+                    conn.execute(ItemRow.__table__.update().values(normalised_as=None))
+            Pipeline(cfg, engine).run_source(cfg.sources[0])
+        a, b = _rows(remembering), _rows(forgetting)
+        assert a == b, step
+
+
+def test_jsonld_listing_and_detail_pages_replay(web, sqlite_url):
+    """An unchanged listing page is walked on its noted links; unchanged detail pages replay; a
+    changed detail page is read and only its entity normalised."""
+    sent: list[tuple[str, int]] = []
+    titles = {n: f"Burendag in Wyck {n}" for n in range(1, 5)}
+
+    def etagged(path: str, body) -> None:
+        def handler(req):
+            text = body()
+            etag = '"' + hashlib.sha1(text.encode()).hexdigest()[:12] + '"'
+            if req.headers.get("if-none-match") == etag:
+                sent.append((path, 304))
+                return Response(b"", status=304, headers={"ETag": etag})
+            sent.append((path, 200))
+            return Response(text, content_type="text/html; charset=utf-8", headers={"ETag": etag})
+        web.route(path, handler)
+
+    etagged("/agenda/1", lambda: '<a class="e" href="/e/1">1</a><a class="e" href="/e/2">2</a>'
+                                 '<a class="next" href="/agenda/2">verder</a>')
+    etagged("/agenda/2", lambda: '<a class="e" href="/e/3">3</a><a class="e" href="/e/4">4</a>')
+    for n in titles:
+        etagged(f"/e/{n}", lambda n=n: '<script type="application/ld+json">' + json.dumps(
+            {"@context": "https://schema.org", "@type": "Event", "name": titles[n],
+             "startDate": "2027-03-0%dT14:00:00+01:00" % n, "url": web.url(f"/e/{n}")}) + "</script>")
+    cfg = Config.model_validate({"settings": {"delay": 0}, "sources": [{
+        "id": "agenda", "kind": "jsonld", "url": web.url("/agenda/1"), "follow": "a.e", "next": "a.next",
+        "item_kind": "event", "allow_private_network": True}]})
+    engine = make_engine(sqlite_url)
+    assert Pipeline(cfg, engine).run_source(cfg.sources[0]).inserted == 4
+    titles[3] = "Burendag in Wyck: met muziek"
+    sent.clear()
+    outcome, report = _crawl(engine, cfg)
+    assert [i.title for i in outcome.items] == ["Burendag in Wyck: met muziek"] and len(outcome.seen) == 3
+    assert {p: s for p, s in sent[:6]} == {"/agenda/1": 304, "/agenda/2": 304, "/e/1": 304, "/e/2": 304,
+                                           "/e/3": 200, "/e/4": 304}
+    assert (report.updated, report.unchanged, report.complete) == (1, 3, True)
