@@ -28,6 +28,7 @@ CONFIDENCE = {
     "postcode_pc4": 0.45,  # a bare PC4 whose PC6s lie >= 90% in one buurt
     "street_number": 0.65,  # the nearest known number (same parity, <= 20 apart) on the street
     "street_number_both": 0.7,  # known numbers on both sides (same parity, <= 20 apart) in one buurt
+    "street_number_far": 0.5,  # the nearest known number of the same parity 21-40 away
     "street_number_split": 0.5,  # ... in different buurten: the interpolated point (a PC6 decides)
     "street": 0.55,  # a street whose known addresses lie in one buurt
     "street_mention": 0.5,  # a known street named in running text, without a number

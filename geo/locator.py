@@ -405,16 +405,28 @@ class Locator:
         """An unknown number placed by the known numbers on the same side of its street (same
         parity, <= 20 apart): (evidence, the point it is placed at).
 
-        * the next house of the same PC6 (<= 2 apart) on one side only, or on both sides in one
-          buurt: as sure as the PC6;
         * known numbers on both sides in one buurt: that buurt, by their vote, whatever the
-          interpolated point's side of a generalised border (``street_number_both``);
+          interpolated point's side of a generalised border (``street_number_both``, 0.7; 0.75 when
+          one of them is the next house of the same PC6, <= 2 apart);
+        * on one side only, with >= 2 known numbers of this side within 40 all in one buurt: that
+          buurt (a border along the street's centre line; 0.7);
         * on both sides in different buurten: the point interpolated between them, weaker than a
-          PC6 centroid near a border, so the PC6 decides where there is one;
-        * on one side only: that number's point (weaker within 75 m of a border)."""
+          PC6 centroid near a border (``street_number_split``), so the PC6 decides where there is
+          one; unless one of them is the next house of the same PC6: that one;
+        * on one side only: that number's point (0.65; 0.5 within 75 m of a border, except for the
+          next house of the same PC6);
+        * none within 20, one 21-40 away: its buurt (``street_number_far``, 0.5)."""
         lo, hi = self.gaz.same_side_numbers(key, number)
         if lo is None and hi is None:
-            return None
+            sides = [x for x in self.gaz.same_side_numbers(key, number, SIDE_WINDOW) if x is not None]
+            if not sides:
+                return None
+            num, np_ = min(sides, key=lambda x: abs(x[0] - number))
+            if np_.idx < 0:
+                return None
+            return Evidence("street", CONFIDENCE["street_number_far"], self.b.codes[np_.idx],
+                            f"{st.name} {number} (nearest known on this side: {st.name} {num})", np_.lat, np_.lon,
+                            f"{abs(num - number)} numbers away"), np_
 
         def block(side):
             return bool(side and abs(side[0] - number) <= 2 and pc and self.gaz.address_postcodes.get(side[1]) == pc)
@@ -422,9 +434,9 @@ class Locator:
         def placed(side):
             return side is not None and side[1].idx >= 0 and side[1].nearest_m == 0
 
-        side = self.gaz.same_side_numbers_within(key, number, SIDE_WINDOW)
+        side = self.gaz.same_side_numbers_within(key, number, SIDE_WINDOW) if lo is None or hi is None else []
         side_idx = {p.idx if placed((n, p)) else -1 for n, p in side}
-        if len(side) >= 2 and len(side_idx) == 1 and -1 not in side_idx and (lo is None or hi is None):
+        if len(side) >= 2 and len(side_idx) == 1 and -1 not in side_idx:
             # one side of the street in one buurt (a border along the street's centre line)
             num, np_ = lo or hi
             return Evidence("street", CONFIDENCE["street_number_both"], self.b.codes[np_.idx],
@@ -435,9 +447,9 @@ class Locator:
             t = (number - lo[0]) / (hi[0] - lo[0])
             lat = lo[1].lat + t * (hi[1].lat - lo[1].lat)
             lon = lo[1].lon + t * (hi[1].lon - lo[1].lon)
-            mid = self.gaz._points([lat], [lon], [f"{number}"])[0]
             between = f"{st.name} {number} (between known {st.name} {lo[0]} and {hi[0]}"
             if placed(lo) and placed(hi) and lo[1].idx == hi[1].idx:
+                mid = Point(lat, lon, lo[1].idx, 0.0, label=f"{number}")  # the vote decides, not the point
                 code = self.b.codes[lo[1].idx]
                 same_block = block(lo) or block(hi)
                 conf = max(CONFIDENCE["street_number_both"], CONFIDENCE["postcode"] if same_block else 0.0)
@@ -446,6 +458,7 @@ class Locator:
             if block(lo) != block(hi):  # one is the next house of the same PC6, the other is not
                 lo, hi = (lo, None) if block(lo) else (None, hi)
             else:
+                mid = self.gaz._points([lat], [lon], [f"{number}"])[0]
                 e = self._point_evidence("street", mid, between + ")", CONFIDENCE["street_number_split"],
                                          CONFIDENCE["street_number_split"])
                 e.note = (e.note + "; " if e.note else "") + "the known numbers on either side lie in different buurten"

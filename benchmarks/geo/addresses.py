@@ -14,7 +14,9 @@ its figures and errors were printed by that session, so it is now "spent held-ou
 tuned. The fresh "held-out" row is ``heldout2_addresses.jsonl`` (``make_heldout2.py``: every
 address point of the gazetteer that is not a ``well_formed`` input, drawn and committed before the
 rules were changed again; see ``HELDOUT.md``), located the same way. Only its figures are printed:
-``--show`` lists the errors of ``tuned`` or ``spent`` and refuses ``held-out``.
+``--show`` lists the errors of ``tuned``, ``spent`` or ``nopc`` (the tuned and spent addresses
+written without their postcode, ``Street N, Maastricht``, as 27 of the 28 fresh ones are) and
+refuses ``held-out``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from tim.normalizers.address import split_housenumber, street_key
 HERE = Path(__file__).resolve().parent
 
 
-SETS = ("tuned", "spent held-out", "held-out")
+SETS = ("tuned", "spent held-out", "tuned, no PC", "held-out")
 
 
 def half(text: str) -> str:
@@ -111,6 +113,9 @@ def load() -> list[dict]:
     """The ``well_formed`` rows (tuned / spent held-out by the hash split) and the fresh held-out set."""
     with (HERE / "geo_benchmark.jsonl").open(encoding="utf-8") as fh:
         rows = [{**r, "set": half(r["text"])} for r in map(json.loads, fh) if r["category"] == "well_formed"]
+    # the same addresses written without their postcode ("Street N, Maastricht", as most of the
+    # fresh set is): tuned too, for the street-number rules alone
+    rows += [{**r, "text": r["text"].split(",")[0] + ", Maastricht", "set": "tuned, no PC"} for r in list(rows)]
     with (HERE / "heldout2_addresses.jsonl").open(encoding="utf-8") as fh:
         rows += [{**r, "set": "held-out"} for r in map(json.loads, fh)]
     return rows
@@ -122,21 +127,23 @@ def report(locator: Locator, show: str = "") -> None:
     print(f"  {'set':<16}{'n':>6}{'correct':>9}{'wrong':>7}{'no buurt':>10}{'accuracy':>10}  target")
     for label, c in per.items():
         acc = c["ok"] / max(c["n"], 1)
-        print(f"  {label:<16}{c['n']:>6}{c['ok']:>9}{c['wrong']:>7}{c['abstain']:>10}{acc:>10.1%}  "
-              f">= 99% -> {'MET' if acc >= 0.99 else 'MISSED'}")
+        target = "(no target: no postcode)" if label == "tuned, no PC" else (
+            f">= 99% -> {'MET' if acc >= 0.99 else 'MISSED'}")
+        print(f"  {label:<16}{c['n']:>6}{c['ok']:>9}{c['wrong']:>7}{c['abstain']:>10}{acc:>10.1%}  {target}")
     names = {b.code: b.name for b in locator.b.buurten}
     before, _ = evaluate(locator, load(), rebuild_street=False)
-    print("  as measured before this street rebuild (the street's entry kept as built with the point in): "
+    print("  the protocol before (the street's entry kept as built with the address's point in, a leak): "
           + ", ".join(f"{label} {c['ok'] / max(c['n'], 1):.1%}" for label, c in before.items()))
-    print("  tuned + spent held-out were looked at; held-out (fresh) is judged, its errors never listed")
+    print("  tuned, spent held-out and tuned without PC were looked at; held-out (fresh, 27 of its 28 without a "
+          "postcode) is judged, its errors never listed")
     for label, text, ref, got, method in errors:
-        if label == show or (show == "spent" and label == "spent held-out"):
+        if label == {"spent": "spent held-out", "nopc": "tuned, no PC"}.get(show, show):
             print(f"      [{label}] {text!r}: {names.get(ref)} -> {names.get(got, 'none')} ({method})")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--show", default="", choices=["", "tuned", "spent"],
+    ap.add_argument("--show", default="", choices=["", "tuned", "spent", "nopc"],
                     help="list the errors of this set (the fresh held-out set's are never listed)")
     report(Locator.load(), ap.parse_args().show)
 
