@@ -280,15 +280,6 @@ class Gazetteer:
         return self.addresses.get((key, number, addition)) or (
             self.addresses.get((key, number, None)) if addition is None else None)
 
-    def nearest_number(self, key: str, number: int, max_gap: int = 20) -> tuple[int, Point] | None:
-        """The known address on the same street with the closest number of the same parity."""
-        best = None
-        for num, p in self.street_numbers.get(key, ()):
-            gap = abs(num - number)
-            if gap <= max_gap and num % 2 == number % 2 and (best is None or gap < best[0]):
-                best = (gap, num, p)
-        return (best[1], best[2]) if best else None
-
     def same_side_numbers(self, key: str, number: int, max_gap: int = 20
                           ) -> tuple[tuple[int, Point] | None, tuple[int, Point] | None]:
         """The nearest known numbers of the same parity (the same side of the street) below and
@@ -308,25 +299,6 @@ class Gazetteer:
         """Every known number of the same parity within ``window`` of ``number`` (itself excluded)."""
         return [(num, p) for num, p in self.street_numbers.get(key, ())
                 if num % 2 == number % 2 and num != number and abs(num - number) <= window]
-
-    def between_numbers(self, key: str, number: int, max_span: int = 40) -> tuple[int, int, Point] | None:
-        """An unknown number placed on its street between the nearest known numbers of the same
-        parity below and above it (at most ``max_span`` apart): the point interpolated by number
-        between the two known points, located in the buurten. Returns (lower, upper, point)."""
-        below = above = None
-        for num, p in self.street_numbers.get(key, ()):
-            if num % 2 != number % 2 or num == number:
-                continue
-            if num < number and (below is None or num > below[0]):
-                below = (num, p)
-            elif num > number and (above is None or num < above[0]):
-                above = (num, p)
-        if below is None or above is None or above[0] - below[0] > max_span:
-            return None
-        t = (number - below[0]) / (above[0] - below[0])
-        lat = below[1].lat + t * (above[1].lat - below[1].lat)
-        lon = below[1].lon + t * (above[1].lon - below[1].lon)
-        return below[0], above[0], self._points([lat], [lon], [f"{number}"])[0]
 
     def neighbouring_pc6(self, pc: str, max_step: int = 2) -> tuple[str, str, int] | None:
         """An unknown PC6 between two known ones of the same PC5 (letters at most ``max_step``
