@@ -23,8 +23,13 @@ CONFIDENCE = {
     "postcode": 0.75,  # a PC6 centroid (mean of its addresses) well inside a buurt
     "postcode_border": 0.6,  # a PC6 centroid within BORDER_M of a border
     "postcode_pc6_neighbours": 0.5,  # an unknown PC6 whose neighbours in the letter sequence lie in one buurt
+    "postcode_addresses": 0.6,  # an unknown PC6 whose known addresses (OSM points written with it) lie in one buurt
+    "postcode_pc5": 0.5,  # an unknown PC6 whose PC5 (6211A) lies >= 90% in one buurt (x share)
     "postcode_pc4": 0.45,  # a bare PC4 whose PC6s lie >= 90% in one buurt
     "street_number": 0.65,  # the nearest known number (same parity, <= 20 apart) on the street
+    "street_number_both": 0.7,  # known numbers on both sides (same parity, <= 20 apart) in one buurt
+    "street_number_far": 0.5,  # the nearest known number of the same parity 21-40 away
+    "street_number_split": 0.5,  # ... in different buurten: the interpolated point (a PC6 decides)
     "street": 0.55,  # a street whose known addresses lie in one buurt
     "street_mention": 0.5,  # a known street named in running text, without a number
     "venue_civic": 0.7,  # a community centre, school, church, ... or an operator's alias

@@ -92,6 +92,7 @@ class Gazetteer:
         g.b, g.tolerance_m = boundaries, tolerance_m
         g.pc6, g.pc4 = {}, {}
         g.address_rows, g.address_points, g.addresses, g.address_postcodes = [], [], {}, {}
+        g.postcode_addresses, g.pc5 = {}, {}
         g.street_numbers, g.streets, g.street_keys, g.stems = {}, {}, [], defaultdict(dict)
         g.venues, g.buurt_names = {}, {}
         g.phrases = _NoNames()
@@ -124,6 +125,15 @@ class Gazetteer:
         for pc4, counts in by_pc4.items():
             idx, n = counts.most_common(1)[0]
             self.pc4[pc4] = (idx, n / sum(counts.values()))
+        by_pc5: dict[str, Counter] = defaultdict(Counter)
+        for p in pts:
+            if p.idx >= 0:
+                by_pc5[p.label[:5]][p.idx] += 1
+        self.pc5: dict[str, tuple[int, float, int]] = {}
+        """PC5 (6211A) -> (the buurt most of its known PC6 centroids lie in, their share, how many)."""
+        for pc5, counts in by_pc5.items():
+            idx, n = counts.most_common(1)[0]
+            self.pc5[pc5] = (idx, n / sum(counts.values()), sum(counts.values()))
 
     def _load_addresses(self, exclude: set[tuple[str, str]]) -> None:
         rows = [r for r in data.read_csv("maastricht_osm_poi_addresses.csv")
@@ -134,6 +144,8 @@ class Gazetteer:
         self.address_points = pts
         self.addresses: dict[tuple[str, int, str | None], Point] = {}
         self.address_postcodes: dict[Point, str] = {}
+        self.postcode_addresses: dict[str, list[Point]] = defaultdict(list)
+        """PC6 -> the known address points written with it (any street)."""
         numbers: dict[str, list[tuple[int, Point]]] = defaultdict(list)
         for r, p in zip(rows, pts):
             key = street_key(r["street"])
@@ -141,6 +153,8 @@ class Gazetteer:
             if num is None:
                 continue
             self.address_postcodes[p] = r["postcode"]
+            if r["postcode"]:
+                self.postcode_addresses[r["postcode"]].append(p)
             self.addresses.setdefault((key, num, add), p)
             self.addresses.setdefault((key, num, None), p)
             numbers[key].append((num, p))
@@ -152,18 +166,21 @@ class Gazetteer:
         self.streets: dict[str, Street] = {}
         for r, p in zip(rows, pts):
             key = street_key(r["street"])
-            counts = Counter(pt.idx for _n, pt in self.street_numbers.get(key, []) if pt.idx >= 0)
-            if counts:
-                idx, n = counts.most_common(1)[0]
-                share, total = n / sum(counts.values()), sum(counts.values())
-            else:
-                idx, share, total = p.idx, 1.0, 0
-            self.streets[key] = Street(r["street"], p, idx, share, total)
+            self.streets[key] = self.street_summary(r["street"], key, p)
         self.street_keys = list(self.streets)
         self.stems: dict[str, dict[str, str]] = defaultdict(dict)
         for key in self.streets:
             stem, suffix = split_suffix(key)
             self.stems[suffix][stem] = key
+
+    def street_summary(self, name: str, key: str, point: Point) -> Street:
+        """A street's entry from its known numbers: the buurt most of them lie in and its share
+        (none known: the buurt of ``point``, its median point)."""
+        counts = Counter(pt.idx for _n, pt in self.street_numbers.get(key, []) if pt.idx >= 0)
+        if counts:
+            idx, n = counts.most_common(1)[0]
+            return Street(name, point, idx, n / sum(counts.values()), sum(counts.values()))
+        return Street(name, point, point.idx, 1.0, 0)
 
     def _load_venues(self) -> None:
         civic_types = {(r["key"], r["value"]) for r in data.read_csv("venue_poi_types.csv")}
@@ -263,33 +280,25 @@ class Gazetteer:
         return self.addresses.get((key, number, addition)) or (
             self.addresses.get((key, number, None)) if addition is None else None)
 
-    def nearest_number(self, key: str, number: int, max_gap: int = 20) -> tuple[int, Point] | None:
-        """The known address on the same street with the closest number of the same parity."""
-        best = None
-        for num, p in self.street_numbers.get(key, ()):
-            gap = abs(num - number)
-            if gap <= max_gap and num % 2 == number % 2 and (best is None or gap < best[0]):
-                best = (gap, num, p)
-        return (best[1], best[2]) if best else None
-
-    def between_numbers(self, key: str, number: int, max_span: int = 40) -> tuple[int, int, Point] | None:
-        """An unknown number placed on its street between the nearest known numbers of the same
-        parity below and above it (at most ``max_span`` apart): the point interpolated by number
-        between the two known points, located in the buurten. Returns (lower, upper, point)."""
+    def same_side_numbers(self, key: str, number: int, max_gap: int = 20
+                          ) -> tuple[tuple[int, Point] | None, tuple[int, Point] | None]:
+        """The nearest known numbers of the same parity (the same side of the street) below and
+        above ``number``, each at most ``max_gap`` away: ((number, point) | None, (number, point) |
+        None). Several points of one number (additions): the first known."""
         below = above = None
         for num, p in self.street_numbers.get(key, ()):
-            if num % 2 != number % 2 or num == number:
+            if num % 2 != number % 2 or num == number or abs(num - number) > max_gap:
                 continue
             if num < number and (below is None or num > below[0]):
                 below = (num, p)
             elif num > number and (above is None or num < above[0]):
                 above = (num, p)
-        if below is None or above is None or above[0] - below[0] > max_span:
-            return None
-        t = (number - below[0]) / (above[0] - below[0])
-        lat = below[1].lat + t * (above[1].lat - below[1].lat)
-        lon = below[1].lon + t * (above[1].lon - below[1].lon)
-        return below[0], above[0], self._points([lat], [lon], [f"{number}"])[0]
+        return below, above
+
+    def same_side_numbers_within(self, key: str, number: int, window: int) -> list[tuple[int, Point]]:
+        """Every known number of the same parity within ``window`` of ``number`` (itself excluded)."""
+        return [(num, p) for num, p in self.street_numbers.get(key, ())
+                if num % 2 == number % 2 and num != number and abs(num - number) <= window]
 
     def neighbouring_pc6(self, pc: str, max_step: int = 2) -> tuple[str, str, int] | None:
         """An unknown PC6 between two known ones of the same PC5 (letters at most ``max_step``

@@ -335,6 +335,7 @@ class Locator:
                 ev.append(Evidence("address_point", CONFIDENCE["address_table"], code, f"{pc} {number}",
                                    note="CBS postcode + huisnummer table"))
         street_hit = self.gaz.street(parts.street) if parts.street else None
+        anchor: Point | None = None  # where the street's known numbers put this one
         if street_hit and number is not None:
             st, score, key = street_hit
             p = self.gaz.address_point(key, number, parts.addition)
@@ -352,35 +353,29 @@ class Locator:
                     e.note = (e.note + "; " if e.note else "") + f"street matched {score:.0f}%"
                 ev.append(e)
             else:
-                near = self.gaz.nearest_number(key, number)
-                same_block = bool(near and abs(near[0] - number) <= 2 and pc
-                                  and self.gaz.address_postcodes.get(near[1]) == pc)
-                between = None if same_block else self.gaz.between_numbers(key, number, max_span=12)
-                if between is not None:
-                    lo, hi, bp = between
-                    e = self._point_evidence("street", bp, f"{st.name} {number} (between known {st.name} {lo} and {hi})",
-                                             CONFIDENCE["street_number"], CONFIDENCE["street_number"] - 0.15)
-                    ev.append(e)
-                    street_hit = None
-                elif near is not None:
-                    num, np_ = near
-                    # the next house (same side, same PC6) is one building away: as sure as the PC6
-                    e = self._point_evidence("street", np_, f"{st.name} {number} (near known {st.name} {num})",
-                                             CONFIDENCE["street_number"],
-                                             CONFIDENCE["street_number"] - (0.0 if same_block else 0.15))
-                    ev.append(e)
+                found = self._street_number(st, key, number, pc)
+                if found is not None:
+                    ev.append(found[0])
+                    anchor = found[1]
                     street_hit = None
         if pc:
             p = self.gaz.pc6.get(pc)
             table_hit = self.pc6_table.get(pc) if p is None else None
             if p is not None:
-                ev.append(self._point_evidence("postcode", p, pc, CONFIDENCE["postcode"], CONFIDENCE["postcode_border"]))
+                e = self._point_evidence("postcode", p, pc, CONFIDENCE["postcode"], CONFIDENCE["postcode_border"])
+                far = _distance_m(p, anchor) if anchor is not None else 0.0
+                if far > PC6_FAR_M and e.target:  # the PC6's addresses are elsewhere: another stretch
+                    e.confidence = round(e.confidence * PC6_FAR_FACTOR, 3)
+                    e.note = (e.note + "; " if e.note else "") + (
+                        f"PC6 centroid {far:.0f} m from the street's known numbers around this one")
+                ev.append(e)
             elif table_hit is not None and table_hit[0] in self.b.index_of and table_hit[1] >= 0.9:
                 code, share = table_hit
                 ev.append(Evidence("postcode", round(CONFIDENCE["postcode"] * share, 3), code, pc,
                                    note=f"CBS address table: {share:.0%} of the PC6's addresses in this buurt"))
             else:
                 self._pc4(pc[:4], ev, f"{pc} (PC6 unknown; PC4 {pc[:4]})")
+                self._pc6_evidence(pc, ev)
                 near_pc = self.gaz.neighbouring_pc6(pc)
                 if near_pc is not None:
                     lo, hi, idx = near_pc
@@ -389,17 +384,109 @@ class Locator:
         elif parts.postcode and len(parts.postcode) == 4:
             self._pc4(parts.postcode, ev, parts.postcode)
         if street_hit and not any(e.method == "address_point" for e in ev):
-            st, score, _key = street_hit
+            st, score, key = street_hit
             if st.share >= 0.9:
                 conf = CONFIDENCE["street"] * (score / 100)
+                note = ""
+                known = [n for n, _p in self.gaz.street_numbers.get(key, ())]
+                if number is not None and known and min(abs(n - number) for n in known) > STREET_FAR_NUMBERS:
+                    conf *= STREET_FAR_FACTOR  # a long street: its known addresses are another stretch
+                    note = f"the street's known numbers are all more than {STREET_FAR_NUMBERS} from {number}"
                 ev.append(Evidence("street", round(conf, 3), self.b.codes[st.idx] if st.idx >= 0 else None,
                                    st.name if score == 100 else f"{parts.street} ~ {st.name} ({score:.0f}%)",
-                                   st.point.lat, st.point.lon))
+                                   st.point.lat, st.point.lon, note))
             else:
                 ev.append(Evidence("street", 0.2, None, st.name,
                                    note=f"street spans several buurten ({st.share:.0%} in one)"))
         if parts.in_area and not ev:
             ev.append(Evidence("in_area", 0.0, None, parts.city or matched, note="in Maastricht, no finer place"))
+
+    def _street_number(self, st, key: str, number: int, pc: str | None) -> tuple[Evidence, Point] | None:
+        """An unknown number placed by the known numbers on the same side of its street (same
+        parity, <= 20 apart): (evidence, the point it is placed at).
+
+        * known numbers on both sides in one buurt: that buurt, by their vote, whatever the
+          interpolated point's side of a generalised border (``street_number_both``, 0.7; 0.75 when
+          one of them is the next house of the same PC6, <= 2 apart);
+        * on one side only, with >= 2 known numbers of this side within 40 all in one buurt: that
+          buurt (a border along the street's centre line; 0.7);
+        * on both sides in different buurten: the point interpolated between them, weaker than a
+          PC6 centroid near a border (``street_number_split``), so the PC6 decides where there is
+          one; unless one of them is the next house of the same PC6: that one;
+        * on one side only: that number's point (0.65; 0.5 within 75 m of a border, except for the
+          next house of the same PC6);
+        * none within 20, one 21-40 away: its buurt (``street_number_far``, 0.5)."""
+        lo, hi = self.gaz.same_side_numbers(key, number)
+        if lo is None and hi is None:
+            sides = [x for x in self.gaz.same_side_numbers(key, number, SIDE_WINDOW) if x is not None]
+            if not sides:
+                return None
+            num, np_ = min(sides, key=lambda x: abs(x[0] - number))
+            if np_.idx < 0:
+                return None
+            return Evidence("street", CONFIDENCE["street_number_far"], self.b.codes[np_.idx],
+                            f"{st.name} {number} (nearest known on this side: {st.name} {num})", np_.lat, np_.lon,
+                            f"{abs(num - number)} numbers away"), np_
+
+        def block(side):
+            return bool(side and abs(side[0] - number) <= 2 and pc and self.gaz.address_postcodes.get(side[1]) == pc)
+
+        def placed(side):
+            return side is not None and side[1].idx >= 0 and side[1].nearest_m == 0
+
+        side = self.gaz.same_side_numbers_within(key, number, SIDE_WINDOW) if lo is None or hi is None else []
+        side_idx = {p.idx if placed((n, p)) else -1 for n, p in side}
+        if len(side) >= 2 and len(side_idx) == 1 and -1 not in side_idx:
+            # one side of the street in one buurt (a border along the street's centre line)
+            num, np_ = lo or hi
+            return Evidence("street", CONFIDENCE["street_number_both"], self.b.codes[np_.idx],
+                            f"{st.name} {number} (near known {st.name} {num}; "
+                            f"{len(side)} known numbers on this side within {SIDE_WINDOW} in this buurt)",
+                            np_.lat, np_.lon, "this side of the street lies in one buurt"), np_
+        if lo is not None and hi is not None:
+            t = (number - lo[0]) / (hi[0] - lo[0])
+            lat = lo[1].lat + t * (hi[1].lat - lo[1].lat)
+            lon = lo[1].lon + t * (hi[1].lon - lo[1].lon)
+            between = f"{st.name} {number} (between known {st.name} {lo[0]} and {hi[0]}"
+            if placed(lo) and placed(hi) and lo[1].idx == hi[1].idx:
+                mid = Point(lat, lon, lo[1].idx, 0.0, label=f"{number}")  # the vote decides, not the point
+                code = self.b.codes[lo[1].idx]
+                same_block = block(lo) or block(hi)
+                conf = max(CONFIDENCE["street_number_both"], CONFIDENCE["postcode"] if same_block else 0.0)
+                return Evidence("street", conf, code, between + ", both in this buurt)", mid.lat, mid.lon,
+                                "the known numbers on both sides lie in one buurt"), mid
+            if block(lo) != block(hi):  # one is the next house of the same PC6, the other is not
+                lo, hi = (lo, None) if block(lo) else (None, hi)
+            else:
+                mid = self.gaz._points([lat], [lon], [f"{number}"])[0]
+                e = self._point_evidence("street", mid, between + ")", CONFIDENCE["street_number_split"],
+                                         CONFIDENCE["street_number_split"])
+                e.note = (e.note + "; " if e.note else "") + "the known numbers on either side lie in different buurten"
+                return e, mid
+        num, np_ = lo or hi
+        same_block = block(lo or hi)
+        e = self._point_evidence("street", np_, f"{st.name} {number} (near known {st.name} {num})",
+                                 CONFIDENCE["street_number"],
+                                 CONFIDENCE["street_number"] - (0.0 if same_block else 0.15))
+        return e, np_
+
+    def _pc6_evidence(self, pc: str, ev: list[Evidence]) -> None:
+        """A PC6 the centroids lack: the known addresses written with it (any street), when they lie
+        in one buurt; else its PC5 (6211A for 6211AB), when >= 90 % of the PC5's known PC6
+        centroids (at least 3) lie in one buurt."""
+        points = self.gaz.postcode_addresses.get(pc) or []
+        idxs = {p.idx if p.nearest_m == 0 else -1 for p in points}
+        if points and len(idxs) == 1 and -1 not in idxs:
+            p = points[0]
+            ev.append(Evidence("postcode", CONFIDENCE["postcode_addresses"], self.b.codes[p.idx], pc, p.lat, p.lon,
+                               f"PC6 unknown to the centroids; its {len(points)} known address(es) "
+                               f"({', '.join(q.label for q in points[:3])}) lie in this buurt"))
+            return
+        hit = self.gaz.pc5.get(pc[:5])
+        if hit and hit[1] >= 0.9 and hit[2] >= 3:
+            idx, share, n = hit
+            ev.append(Evidence("postcode", round(CONFIDENCE["postcode_pc5"] * share, 3), self.b.codes[idx], pc,
+                               note=f"PC6 unknown; {share:.0%} of the {n} known PC6s of {pc[:5]} in this buurt"))
 
     def _pc_in_area(self, postcode: str | None) -> bool | None:
         """The postcode lies in this locator's gemeente (Maastricht: its PC4 areas; another: the PC4s
@@ -477,6 +564,24 @@ class Locator:
         if len(wijken) == 1:
             code, text_hit = next(iter(wijken.items()))
             ev.append(Evidence("buurt_name", CONFIDENCE["wijk_name"], f"wijk:{code}", text_hit, note=f"{field}: wijk only"))
+
+
+SIDE_WINDOW = 40
+"""Known numbers of the same parity this far from an unknown one describe its side of the street."""
+STREET_FAR_NUMBERS = 50
+STREET_FAR_FACTOR = 0.8
+"""A street's buurt counts less for a number this far from every known number of the street."""
+PC6_FAR_M = 300.0
+"""A PC6 centroid this far from where the street's known numbers put an address describes another
+stretch (a PC6 spanning a long street, or a postcode of another street): it counts less."""
+PC6_FAR_FACTOR = 0.6
+
+
+def _distance_m(a: Point, b: Point) -> float:
+    """Distance between two WGS84 points in metres (equirectangular: a few km at most)."""
+    dy = (a.lat - b.lat) * 111_320.0
+    dx = (a.lon - b.lon) * 111_320.0 * math.cos(math.radians((a.lat + b.lat) / 2))
+    return math.hypot(dx, dy)
 
 
 def _pc6_from_table(table: dict[tuple[str, int], tuple[str, str]]) -> dict[str, tuple[str, float]]:

@@ -366,6 +366,7 @@ _ANY_STREET_NUMBER_POSTCODE = re.compile(
     r"(?:[A-Za-z\u00C0-\u024F][\w'’.\u00C0-\u024F-]*\s+){1,4}\d{1,5}(?:\s?[A-Za-z](?![A-Za-z])|-\d{1,3})?\s*,?\s*[1-9]\d{3}\s?[A-Za-z]{2}(?![\w])"
     r"(?:\s*,?\s*[A-Za-z][\w'-]+)?"
 )
+_GLUED_ADDITION = re.compile(r"[-/][A-Za-z0-9]+(?:-[A-Za-z0-9]+)*")
 _CITY_AFTER = re.compile(r"\s*,?\s*(?:(?P<pc>[1-9]\d{3}\s?[A-Za-z]{2})\s*,?\s*)?(?:(?:te|in)\s+)?(?P<city>[A-Za-z][\w'-]+(?:[ -](?:aan|en|op|de|[A-Z])[\w'-]*){0,3})?")
 
 
@@ -469,7 +470,10 @@ def find_address_in_text(text: str) -> AddressParts | None:
                 return parts
     if hit:
         start, end, street, hn = hit
-        after = _CITY_AFTER.match(text, end)
+        glued = _GLUED_ADDITION.match(text, end)  # "57-Unit-2a, 6213 GA": the rest of the number
+        after = _CITY_AFTER.match(text, glued.end() if glued else end)
+        if glued and not (after and (after.group("pc") or after.group("city"))):
+            after = _CITY_AFTER.match(text, end)
         postcode = city = None
         in_area = None
         if after:

@@ -98,3 +98,12 @@ def test_find_address_in_text(text, expected):
                                   "Bel 043 350 1234", ""])
 def test_no_address_in_text(text):
     assert find_address_in_text(text) is None
+
+
+def test_a_glued_addition_does_not_hide_the_postcode():
+    got = find_address_in_text("Tongerseweg 57-Unit-2a, 6213 GA Maastricht")
+    assert (got.street, got.housenumber, got.postcode, got.in_area) == ("Tongerseweg", "57", "6213GA", True)
+    got = find_address_in_text("Kom naar Markt 78-bar in Maastricht")
+    assert (got.street, got.housenumber, got.city) == ("Markt", "78", "Maastricht")
+    got = find_address_in_text("Markt 78-achter")  # nothing after it: the number stays as it was
+    assert (got.street, got.housenumber, got.postcode) == ("Markt", "78", None)
