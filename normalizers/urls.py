@@ -14,6 +14,7 @@ without their own id, so it is kept here, in code, and not in an operator-edited
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
@@ -79,8 +80,15 @@ def safe_http_url(value: Any, base: str | None = None) -> str | None:
     ``www.`` host gets ``https://``. Credentials, default ports and tracking parameters are
     removed, the fragment is kept, the result is percent-encoded (IDN hosts in punycode).
     """
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not (base is None or isinstance(base, str)):
         return None
+    return _safe_http_url(value, base)
+
+
+@lru_cache(maxsize=16384)
+def _safe_http_url(value: str, base: str | None) -> str | None:
+    """:func:`safe_http_url` of strings, remembered: every record of a feed resolves its links
+    against the same document URL, and a pure function of two strings may be asked once."""
     url = _strip_junk(value)
     if not url or len(url) > MAX_URL_CHARS or _MARKUP_RE.search(url):
         return None
