@@ -2,7 +2,10 @@
 
 Keys live inside a partition (kind, and the local start day for day kinds such as events):
 
-* ``("t", kind, day, stem)`` for every title token (cut to ``block_stem_length`` characters);
+* ``("t", kind, day, stem)`` for every title token (cut to ``block_stem_length`` characters)
+  and every number in the title (``#368``: a number meets the same number);
+* ``("x", kind, day, title)`` for the whole normalised title, so identical titles meet even when
+  each of their words is too common to block on (100,000 vacancies of a few dozen words);
 * ``("p", kind, day, stem1, stem2)`` for pairs of the record's too-common tokens: a token block
   with more than ``max_block_size`` members is not used on its own, its members meet through
   two-token keys instead (and a two-token block over the size is skipped as well);
@@ -13,8 +16,8 @@ Keys live inside a partition (kind, and the local start day for day kinds such a
 * ``("u", kind, day, url)`` for the record's own URL and every URL it links to, so an aggregator
   that links to the primary platform's page meets it whatever its title.
 
-Title-token blocks only pass pairs whose title similarity reaches ``title_threshold``; geo, buurt
-and URL blocks pass every pair (their evidence is not the title).
+Title-token and whole-title blocks only pass pairs whose title similarity reaches
+``title_threshold``; geo, buurt and URL blocks pass every pair (their evidence is not the title).
 
 A record's keys depend on the record alone; only whether a block is used (its size) depends on
 the others. The index can be updated in place: ``update`` reports every record whose candidate
@@ -49,6 +52,7 @@ class BlockIndex:
     def _base_keys(f: Features) -> tuple[Key, ...]:
         kind, day = f.partition
         keys: list[Key] = [("t", kind, day, stem) for stem in f.stems]
+        keys.append(("x", kind, day, " ".join(f.title.tokens)))
         keys.extend(("g", kind, day, cx, cy) for cx, cy in f.cells)
         if f.buurt:
             keys.append(("b", kind, day, f.buurt))
