@@ -90,14 +90,23 @@ def _dedup_record(r: dict, priority: int):
 
 
 class Reclusterer:
-    """One ``dedup.Deduplicator`` and the records it last saw, kept per process, so that a later
-    pass re-scores only the blocks of new or changed records (the result equals a full pass)."""
+    """One ``dedup.Deduplicator`` and what the last pass saw and wrote, kept per process, so that a
+    later pass re-scores only the blocks of new or changed records (the result equals a full pass),
+    reads in full only the rows that changed, and rebuilds only the bundled items whose members or
+    member rows changed."""
 
     def __init__(self, settings):
         from tim.dedup import Deduplicator
 
         self.deduplicator = Deduplicator(settings)
         self.last: dict[str, object] | None = None
+        self.context: tuple | None = None
+        """(``items_touched``, priorities) the kept rows and bundles were made under."""
+        self.versions: dict[str, object] = {}
+        """item id -> ``updated_at`` of the row its record was made of."""
+        self.bundles: dict[str, tuple[frozenset, str]] = {}
+        """cluster id -> (member ids, ``bundled_hash``) as the last pass wrote it."""
+        self.decisions: frozenset | None = None
 
     def cluster(self, records: list, previous: dict[str, str], overrides):
         changed = None if self.last is None else {r.id for r in records if self.last.get(r.id) != r}
@@ -141,6 +150,26 @@ def _set_counter(conn: Connection, name: str, value: int) -> None:
         conn.execute(ct.insert().values(name=name, value=value))
 
 
+_NEVER = object()
+
+
+def _load_rows(conn: Connection, ids: set[str], into: dict[str, dict], *, everything: bool = False) -> None:
+    """Full rows (``item_dict``) of the active items ``ids`` into ``into``; one scan of every
+    active item when ``everything`` (cheaper than many ``IN`` lookups for most of them)."""
+    t = ItemRow.__table__
+    if not ids:
+        return
+    if everything:
+        for r in conn.execute(select(t).where(t.c.status == "active")):
+            if r.id in ids:
+                into[r.id] = item_dict(r)
+        return
+    order = sorted(ids)
+    for i in range(0, len(order), 500):
+        for r in conn.execute(select(t).where(t.c.id.in_(order[i:i + 500]))):
+            into[r.id] = item_dict(r)
+
+
 def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
               reclusterer: Reclusterer | None = None, *, skip_unchanged: bool = True) -> dict:
     """Cluster all active items, store cluster ids, bundled items and decisions. Returns counts.
@@ -162,29 +191,52 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
                 "skipped": True}
 
     t = ItemRow.__table__
-    rows = [item_dict(r) for r in conn.execute(select(t).where(t.c.status == "active"))]
-    records = [_dedup_record(r, priorities.get(r["source_id"], 50)) for r in rows]
-    previous = {r["id"]: r["cluster_id"] for r in rows if r["cluster_id"]}
-    result = (reclusterer or Reclusterer(dedup_settings)).cluster(records, previous, load_overrides(conn))
-    by_id = {r["id"]: r for r in rows}
-    moved = [(i, c) for i, c in result.assignments.items() if by_id[i]["cluster_id"] != c]
+    rc = reclusterer or Reclusterer(dedup_settings)
+    ct_touched = conn.execute(select(ct_.c.value).where(ct_.c.name == "items_touched")).scalar()
+    context = (ct_touched, tuple(sorted(priorities.items())))
+    if rc.context != context:  # geo moved without updated_at, or priorities changed: rebuild all
+        rc.versions, rc.bundles, rc.context = {}, {}, context
+    light = conn.execute(select(t.c.id, t.c.updated_at, t.c.cluster_id).where(t.c.status == "active")).all()
+    stale = {r.id for r in light if rc.versions.get(r.id, _NEVER) != r.updated_at or rc.last is None
+             or r.id not in rc.last}
+    full: dict[str, dict] = {}
+    _load_rows(conn, stale, full, everything=len(stale) > len(light) // 4)
+    records = [rc.last[r.id] if r.id not in stale else _dedup_record(full[r.id], priorities.get(full[r.id]["source_id"], 50))
+               for r in light]
+    previous = {r.id: r.cluster_id for r in light if r.cluster_id}
+    result = rc.cluster(records, previous, load_overrides(conn))
+    moved = [(i, c) for i, c in result.assignments.items() if previous.get(i) != c]
     if moved:
         conn.execute(
             update(t).where(t.c.id == bindparam("_id")).values(cluster_id=bindparam("_cid")),
             [{"_id": i, "_cid": c} for i, c in moved],
         )
         for i, c in moved:
-            by_id[i]["cluster_id"] = c
+            if i in full:
+                full[i]["cluster_id"] = c
 
-    members: dict[str, list[dict]] = defaultdict(list)
+    members: dict[str, list[str]] = defaultdict(list)
     for i, c in result.assignments.items():
-        members[c].append(by_id[i])
+        members[c].append(i)
 
     ct = ClusterRow.__table__
     existing = {r.id: r for r in conn.execute(select(ct.c.id, ct.c.status, ct.c.bundled_hash))}
+    # a bundled item is rebuilt when its members, or one of their rows, changed since this
+    # instance wrote it (or the stored one is not what it wrote: another process's pass)
+    rebuild = []
+    for cid, ids in members.items():
+        kept, old = rc.bundles.get(cid), existing.get(cid)
+        if (kept is None or old is None or old.status != "active" or old.bundled_hash != kept[1]
+                or kept[0] != frozenset(ids) or not stale.isdisjoint(ids)):
+            rebuild.append(cid)
+    _load_rows(conn, {i for cid in rebuild for i in members[cid]} - full.keys(), full)
+    for i, c in moved:
+        if i in full:
+            full[i]["cluster_id"] = c
     now = utcnow()
     inserts, updates = [], []
-    for cid, mem in members.items():
+    for cid in rebuild:
+        mem = [full[i] for i in members[cid]]
         bundled = bundle(mem, priorities)
         bundled["id"] = cid
         # last_seen moves on every crawl; kept in it, every bundled item would be announced as
@@ -193,6 +245,7 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
         text = dumps(bundled)
         digest = hashlib.sha256(text.encode()).hexdigest()
         old = existing.get(cid)
+        rc.bundles[cid] = (frozenset(members[cid]), digest)
         values = {"kind": mem[0]["kind"], "status": "active", "buurt_code": bundled.get("buurt_code"),
                   "member_count": len(mem), "bundled": text, "bundled_hash": digest, "modified_at": now}
         if old is None:
@@ -200,6 +253,10 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
         elif old.bundled_hash != digest or old.status != "active":
             updates.append({"_id": cid, **values})
     gone = [cid for cid, r in existing.items() if r.status == "active" and cid not in members]
+    for cid in list(rc.bundles):
+        if cid not in members:
+            del rc.bundles[cid]
+    rc.versions = {r.id: r.updated_at for r in light}
 
     total = len(inserts) + len(updates) + len(gone)
     seq = next_seq(conn, total) if total else 0
@@ -219,13 +276,16 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
         seq += 1
 
     mt = MergeDecisionRow.__table__
-    conn.execute(delete(mt))
-    if result.decisions:
-        conn.execute(mt.insert(), [
-            {"item_a": d.a, "item_b": d.b, "score": float(d.score), "decision": d.decision,
-             "reasons": dumps(d.reasons), "decided_at": now}
-            for d in result.decisions
-        ])
+    decisions = frozenset((d.a, d.b, float(d.score), d.decision, dumps(d.reasons)) for d in result.decisions)
+    stored = conn.execute(select(func.count()).select_from(mt)).scalar()
+    if decisions != rc.decisions or stored != len(decisions):  # unchanged: kept, with their decided_at
+        conn.execute(delete(mt))
+        if decisions:
+            conn.execute(mt.insert(), [
+                {"item_a": a, "item_b": b, "score": score, "decision": decision, "reasons": reasons, "decided_at": now}
+                for a, b, score, decision, reasons in sorted(decisions)
+            ])
+        rc.decisions = decisions
     _set_counter(conn, FINGERPRINT, fingerprint)
     return {"clusters": len(members), "new": len(inserts), "changed": len(updates), "deleted": len(gone),
             "decisions": len(result.decisions), "skipped": False}
