@@ -76,7 +76,7 @@ def fresh_db(arg: str | None, tmp: Path):
             row = conn.execute("SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
                                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s "
                                "AND c.relkind IN ('r', 'm')", (schema,)).fetchone()
-        return row[0] / 1e6
+        return float(row[0]) / 1e6
 
     def cleanup() -> None:
         with psycopg.connect(base, autocommit=True) as conn:
