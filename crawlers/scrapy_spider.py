@@ -7,6 +7,7 @@ inside ``crawlers.scrapy_runner``'s subprocess.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -45,12 +46,51 @@ class TimSpider(scrapy.Spider):
 
     name = "tim"
 
-    def __init__(self, source: Source, emit: Callable[[dict], None], **kw: Any):
+    def __init__(self, source: Source, emit: Callable[[dict], None], validators: dict | None = None, **kw: Any):
         super().__init__(**kw)
         self.source, self.emit = source, emit
+        self.validators: dict[str, dict] = validators or {}
+        """URL -> what the last stored run kept of it (etag, last_modified, body_hash, meta)."""
         self.pages = self.taken = 0
         self.complete = True
         self.seen: set[str] = set()
+
+    # -- conditional requests -----------------------------------------------------------------
+    def request(self, url: str, callback: Callable, errback: Callable, meta: dict | None = None,
+                conditional: bool = True) -> scrapy.Request:
+        """A request; conditional (If-None-Match / If-Modified-Since) when the last stored run
+        noted how to walk on from this URL unread."""
+        meta, headers = dict(meta or {}), {}
+        kept = self.validators.get(url) if conditional else None
+        if kept and kept.get("meta") is not None:
+            if kept.get("etag"):
+                headers["If-None-Match"] = kept["etag"]
+            if kept.get("last_modified"):
+                headers["If-Modified-Since"] = kept["last_modified"]
+            meta["handle_httpstatus_list"] = [304]
+            meta["tim_conditional"] = True
+        return scrapy.Request(url, callback, errback=errback, meta=meta, headers=headers)
+
+    def unchanged(self, response) -> dict | None:
+        """The notes of a page that came back unchanged (304, or the body of the last run), else None."""
+        if not response.meta.get("tim_conditional"):
+            return None
+        kept = self.validators[response.request.url]
+        if response.status == 304:
+            return kept["meta"]
+        if kept.get("body_hash") and hashlib.sha256(response.body).hexdigest() == kept["body_hash"]:
+            return kept["meta"]
+        return None
+
+    def keep(self, response, meta: dict) -> None:
+        """Send the parent the validators of a page read now, with what to walk on next time."""
+        def header(name: str) -> str | None:
+            value = response.headers.get(name)
+            return value.decode("latin-1") if value else None
+
+        self.emit({"t": "validators", "url": response.request.url, "final_url": response.url,
+                   "etag": header("ETag"), "last_modified": header("Last-Modified"),
+                   "body_hash": hashlib.sha256(response.body).hexdigest(), "meta": meta})
 
     async def start(self):
         src = self.source
@@ -69,20 +109,29 @@ class TimSpider(scrapy.Spider):
             self.complete = False
             return
         self.seen.add(url)
-        yield scrapy.Request(url, callback, errback=self.listing_failed)
+        yield self.request(url, callback, self.listing_failed, conditional=callback == self.parse_listing
+                           and bool(self.source.follow))
 
     def parse_listing(self, response):
         self.pages += 1
         self.seen.add(response.url)
-        if not self.source.follow:
+        if not self.source.follow:  # the listing pages are the detail pages (read every time)
             yield from self.parse_detail(response)
+            nxt = links(response.text, response.url, self.source.next)[:1]
         else:
-            for link in links(response.text, response.url, self.source.follow):
+            notes = self.unchanged(response)
+            if notes is not None:  # walk on the links it had when it was read
+                follow, nxt = list(notes.get("follow", [])), list(notes.get("next", []))
+            else:
+                follow = links(response.text, response.url, self.source.follow)
+                nxt = links(response.text, response.url, self.source.next)[:1]
+                self.keep(response, {"follow": follow, "next": nxt})
+            for link in follow:
                 if link not in self.seen:
                     self.seen.add(link)
-                    yield scrapy.Request(link, self.parse_detail, errback=self.detail_failed)
-        for nxt in links(response.text, response.url, self.source.next)[:1]:
-            yield from self._next_listing(nxt, self.parse_listing)
+                    yield self.request(link, self.parse_detail, self.detail_failed)
+        for url in nxt:
+            yield from self._next_listing(url, self.parse_listing)
 
     def parse_sitemap(self, response):
         self.pages += 1
@@ -96,11 +145,23 @@ class TimSpider(scrapy.Spider):
         for loc in locs:
             if (not pattern or re.search(pattern, loc)) and loc not in self.seen:
                 self.seen.add(loc)
-                yield scrapy.Request(loc, self.parse_detail, errback=self.detail_failed)
+                yield self.request(loc, self.parse_detail, self.detail_failed)
 
     # -- detail -------------------------------------------------------------------------------
     def parse_detail(self, response):
+        notes = self.unchanged(response)
+        if notes is not None:  # unchanged since the last stored run: its stored item stands
+            count = int(notes.get("count", 0))
+            if self.taken + count > self.source.max_items:
+                self.complete = False
+                raise CloseSpider("max_items")
+            self.taken += count
+            self.emit({"t": "replay", "url": response.url, "count": count, "failed": int(notes.get("failed", 0))})
+            return
+        conditional = bool(self.source.follow or self.source.sitemap)  # a detail page of its own
         if not isinstance(response, scrapy.http.TextResponse):
+            if conditional:
+                self.keep(response, {"count": 0, "failed": 1})
             self.emit({"t": "error", "scope": "record", "url": response.url, "message": "not an HTML page"})
             return
         fields: dict[str, Any] = {}
@@ -114,6 +175,8 @@ class TimSpider(scrapy.Spider):
             break  # the page's main entity only
         fields.setdefault("url", response.url)
         if not fields.get("title"):
+            if conditional:
+                self.keep(response, {"count": 0, "failed": 1})
             self.emit({"t": "error", "scope": "record", "url": response.url,
                        "message": "no title found by the selectors or structured data"})
             return
@@ -121,6 +184,8 @@ class TimSpider(scrapy.Spider):
             self.complete = False
             raise CloseSpider("max_items")
         self.taken += 1
+        if conditional:
+            self.keep(response, {"count": 1})
         self.emit({"t": "record", "key": fields.get("id"), "fields": fields, "url": response.url,
                    "hash": RawRecord.hash_payload(fields)})
         return
