@@ -51,6 +51,8 @@ class TimSpider(scrapy.Spider):
         self.source, self.emit = source, emit
         self.validators: dict[str, dict] = validators or {}
         """URL -> what the last stored run kept of it (etag, last_modified, body_hash, meta)."""
+        self.remember = validators is not None
+        """The run is stored: send back the validators of the pages read (``validators`` events)."""
         self.pages = self.taken = 0
         self.complete = True
         self.seen: set[str] = set()
@@ -84,6 +86,9 @@ class TimSpider(scrapy.Spider):
 
     def keep(self, response, meta: dict) -> None:
         """Send the parent the validators of a page read now, with what to walk on next time."""
+        if not self.remember:
+            return
+
         def header(name: str) -> str | None:
             value = response.headers.get(name)
             return value.decode("latin-1") if value else None
