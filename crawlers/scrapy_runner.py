@@ -46,9 +46,11 @@ class Service:
         self.reactor, self.out = reactor, out
         self.crawlers: dict[str, Any] = {}
         # process-wide settings only, at the lowest priority: a job's own settings always win
-        # when CrawlerProcess merges these into each job's Crawler
+        # when CrawlerProcess merges these into each job's Crawler. No DNS cache: the reactor's
+        # resolver is the whole process's, and an address one job resolved (say, a private
+        # origin it may reach) must not be dialled for another job that the guard checked anew.
         base = Settings()
-        base.setdict({"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False,
+        base.setdict({"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "DNSCACHE_ENABLED": False,
                       "REACTOR_THREADPOOL_MAXSIZE": BASE_THREADS}, priority="default")
         self.process = CrawlerProcess(base, install_root_handler=True)
 
