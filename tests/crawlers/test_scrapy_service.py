@@ -154,6 +154,64 @@ def test_a_killed_service_fails_the_crawl_in_flight_and_the_next_crawl_starts_a_
     assert crawler.scrapy_pid not in (None, pid) and crawler.scrapy_pid == scrapy_service.service().pid
 
 
+def _turn_within(host: str, seconds: float) -> bool:
+    """Whether this process gets the host's pacing turn within ``seconds`` (a turn the service
+    process never released would hold it forever)."""
+    from tim.crawlers.pacing import PACER
+
+    got = threading.Event()
+
+    def take():
+        with PACER.turn(host, 0.0):
+            got.set()
+
+    threading.Thread(target=take, daemon=True).start()
+    return got.wait(seconds)
+
+
+def test_a_stopped_or_cancelled_job_releases_its_turns_and_the_service_stays_usable(web):
+    vacancy_bank(web)
+    slow = threading.Event()
+
+    def slow_detail(req):
+        slow.set()
+        time.sleep(0.3)
+        return Response("<h1>Traag</h1>")
+
+    # max_items stops the spider with requests in flight: every turn they took is given back
+    records, crawler = crawl(bank(web, "kort", max_items=2))
+    assert len(records) == 2 and not crawler.complete
+    assert _turn_within(web.host, 15)
+    pid = crawler.scrapy_pid
+    # the caller stops reading: the job is cancelled in the service, which stops fetching
+    for v in VACATURES:
+        web.route(f"/vacatures/{v[0]}", slow_detail)
+    crawl_iter = scrapy_service_crawl(bank(web, "afgebroken"))
+    next(crawl_iter)
+    crawl_iter.close()
+    assert _turn_within(web.host, 15)
+    time.sleep(1.0)
+    fetched = len(web.log)
+    time.sleep(1.0)
+    assert len(web.log) == fetched and len([r for r in web.log if r.path.startswith("/vacatures/")]) < 16
+    vacancy_bank(web)
+    records, crawler = crawl(bank(web, "daarna"))
+    assert len(records) == len(VACATURES) and crawler.scrapy_pid == pid
+
+
+def scrapy_service_crawl(source):
+    """The records of one crawl as a generator the test may close early."""
+    from tim.config import HttpSettings
+    from tim.crawlers import REGISTRY
+    from tim.crawlers.http import HttpClient
+
+    http = HttpClient(HttpSettings(), source, None)
+    try:
+        yield from REGISTRY[source.kind](source, http).crawl()
+    finally:
+        http.close()
+
+
 def test_the_service_is_closed_when_idle(web, monkeypatch):
     vacancy_bank(web)
     monkeypatch.setattr(scrapy_service, "IDLE_SECONDS", 0.2)
