@@ -14,17 +14,19 @@ one of ``done`` (``complete``, ``reason``, the service's ``pid``) or ``fail`` (t
 raised). Anything else the process prints goes to stderr.
 
 The process ends on stdin EOF (its parent closed it, or died) and also when it finds itself
-re-parented (``os.getppid()`` changed), so it never outlives the parent that started it.
+re-parented (``os.getppid()`` changed), so it never outlives the parent that started it. It
+ignores SIGINT (a terminal's Ctrl-C reaches the parent too, which decides); SIGTERM ends it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import threading
 import traceback
-from typing import Any
+from typing import Any, NoReturn
 
 #: Threads of the reactor's pool for other work than pacing waits (DNS lookups, ...).
 BASE_THREADS = 10
@@ -52,7 +54,7 @@ class Service:
         base = Settings()
         base.setdict({"LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": False, "DNSCACHE_ENABLED": False,
                       "REACTOR_THREADPOOL_MAXSIZE": BASE_THREADS}, priority="default")
-        self.process = CrawlerProcess(base, install_root_handler=True)
+        self.process = CrawlerProcess(base)  # installs the root log handler (to stderr)
 
     def emit(self, job: str, event: dict[str, Any]) -> None:
         self.out.write(json.dumps({"job": job, **event}, ensure_ascii=False, default=str) + "\n")
@@ -133,10 +135,13 @@ def _read_jobs(stdin, reactor, service: Service) -> None:
         reactor.callFromThread(service.shutdown)
 
 
-def main() -> int:
+def main() -> NoReturn:
     out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", buffering=1)
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints cannot corrupt the stream
     parent = os.getppid()
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides what happens to
+    # the jobs (and closes stdin when it goes), a half-stopped service would only fail them
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     from scrapy.utils.reactor import install_reactor
 
@@ -144,7 +149,7 @@ def main() -> int:
     from twisted.internet import reactor, task
 
     service = Service(out)
-    stdin = os.fdopen(os.dup(sys.stdin.fileno()), "rb", buffering=0)
+    stdin = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
 
     def orphaned() -> None:
         if os.getppid() != parent:
@@ -153,10 +158,18 @@ def main() -> int:
     task.LoopingCall(orphaned).start(PARENT_CHECK_SECONDS, now=False)
     threading.Thread(target=_read_jobs, args=(stdin, reactor, service), daemon=True,
                      name="scrapy-service-stdin").start()
-    service.process.start(stop_after_crawl=False, install_signal_handlers=False)
-    out.close()
-    return 0
+    code = 0
+    try:
+        service.process.start(stop_after_crawl=False, install_signal_handlers=False)
+    except BaseException:  # noqa: BLE001  (whatever stopped the reactor, the process ends now)
+        traceback.print_exc()
+        code = 1
+    # never wait for the reactor's pool threads (one may sleep in a pacing wait): the parent
+    # sees EOF at once and fails the jobs still in flight
+    out.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -245,6 +245,31 @@ def test_the_service_does_not_outlive_a_killed_parent(tmp_path, web):
     assert wait_gone(pid, 15), f"scrapy service {pid} outlived its parent"
 
 
+def test_ctrl_c_is_the_parents_to_handle(tmp_path, web):
+    # a terminal's SIGINT reaches the whole process group; the service ignores it and keeps
+    # serving. Run from a parent with SIGINT at its default (this test process may ignore it,
+    # and a child inherits that), so the service's own choice is what is tested.
+    vacancy_bank(web)
+    script = tmp_path / "ctrl_c.py"
+    script.write_text(textwrap.dedent(f"""
+        import os, signal, time
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        from tests.crawlers.conftest import crawl, make_source
+        src = make_source({web.url("/vacatures")!r}, "html", follow="a.vacature", next="li.next a",
+                          fields={{"title": "h1::text"}})
+        _, first = crawl(src)
+        os.kill(first.scrapy_pid, signal.SIGINT)
+        time.sleep(0.5)
+        records, again = crawl(src)
+        print(first.scrapy_pid, again.scrapy_pid, len(records), flush=True)
+    """))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
+    assert proc.returncode == 0, proc.stderr
+    first, again, count = map(int, proc.stdout.split())
+    assert again == first and count == len(VACATURES)
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _close_services():
     yield
