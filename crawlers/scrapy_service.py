@@ -93,7 +93,6 @@ class ScrapyService:
         self._jobs: dict[str, Job] = {}
         self._ids = itertools.count(1)
         self._idle_timer: threading.Timer | None = None
-        self._stderr: collections.deque[bytes] = collections.deque(maxlen=STDERR_LINES)
 
     @property
     def pid(self) -> int | None:
@@ -109,7 +108,6 @@ class ScrapyService:
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 bufsize=0)
         stderr: collections.deque[bytes] = collections.deque(maxlen=STDERR_LINES)
-        self._stderr = stderr
         threading.Thread(target=self._read_events, args=(proc, stderr), daemon=True,
                          name=f"scrapy-service-{proc.pid}-out").start()
         threading.Thread(target=self._read_stderr, args=(proc, stderr), daemon=True,
@@ -136,8 +134,9 @@ class ScrapyService:
             except ValueError:
                 log.warning("scrapy service pid=%d wrote a line that is no event: %.200r", proc.pid, line)
                 continue
-            with self._lock:
-                job = self._jobs.get(str(event.get("job")))
+            # no lock: a dict lookup is atomic, and a writer holding the lock must never wait
+            # for this thread (the child may be blocked writing to us)
+            job = self._jobs.get(str(event.get("job")))
             if job is not None and job.pid == proc.pid:
                 job.queue.put(event)
         returncode = proc.wait()

@@ -270,6 +270,37 @@ def test_ctrl_c_is_the_parents_to_handle(tmp_path, web):
     assert again == first and count == len(VACATURES)
 
 
+def test_jobs_waiting_for_one_host_never_hold_up_another_hosts_job():
+    # eleven jobs on a paused host take more threads waiting for their turn than the reactor's
+    # base pool has; a job on another host still runs at once (the pool grows with the jobs)
+    from tim.config import HttpSettings
+    from tim.crawlers.html import HtmlCrawler
+    from tim.crawlers.http import HttpClient
+    from tim.crawlers.pacing import PACER
+
+    with LocalWeb("127.0.0.27") as paused, LocalWeb("127.0.0.28") as free:
+        paused.route("/lijst", "<h1>Later</h1>")
+        free.route("/lijst", '<a href="/een">een</a>')
+        free.route("/een", "<h1>Meteen</h1>")
+        PACER.pause(paused.host, 20.0)
+        waiting = []
+        for n in range(11):
+            src = make_source(paused.url("/lijst"), "html", id=f"wacht-{n}", fields={"title": "h1::text"},
+                              http={"obey_robots": False})
+            http = HttpClient(HttpSettings(), src, None)
+            waiting.append(scrapy_service.submit(HtmlCrawler(src, http).spec()))
+            http.close()
+        try:
+            records, crawler = crawl(make_source(free.url("/lijst"), "html", id="vrij", follow="a",
+                                                 fields={"title": "h1::text"}, http={"obey_robots": False}))
+            assert [r.fields["title"] for r in records] == ["Meteen"]
+            assert paused.log == []  # done while the paused host's jobs still wait for their turn
+            assert {job.pid for job in waiting} == {crawler.scrapy_pid}
+        finally:
+            for job in waiting:
+                job.close()
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _close_services():
     yield
