@@ -96,6 +96,11 @@ def run_once(pipe: Pipeline, label: str) -> tuple[float, list]:
     print(f"  stage seconds (summed over worker threads): {stages}")
     slow = sorted(reports, key=lambda r: -r.seconds)[:3]
     print("  slowest sources: " + ", ".join(f"{r.source_id} {r.seconds:.2f}s" for r in slow))
+    html = {s.id for s in pipe.config.sources if s.kind == "html"}
+    if html:  # the Scrapy-run sources (issue #11: one Scrapy service process instead of one per run)
+        secs = sorted((r.seconds for r in reports if r.source_id in html), reverse=True)
+        print(f"  html sources: {len(secs)} seconds_sum={sum(secs):.2f} max={secs[0]:.2f} "
+              f"each={' '.join(f'{x:.2f}' for x in secs)}")
     return wall, reports
 
 

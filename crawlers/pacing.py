@@ -5,8 +5,8 @@ start of the next, and a host-wide pause after ``Retry-After`` or a back-off.
 
 Threads of one process take turns on a per-host ``threading.Lock``. Processes take turns on a lock
 file per host under one *run directory* (``fcntl.flock``), which also holds the host's state
-(when its last request ended, and any pause), so the Scrapy subprocess of an ``html`` source, the
-scheduler's worker processes and the parent all keep one delay per host. The directory is
+(when its last request ended, and any pause), so the Scrapy service process of the ``html``
+sources, the scheduler's worker processes and the parent all keep one delay per host. The directory is
 ``$TIM_PACING_DIR``; when unset, the first turn creates a private one and exports it in
 ``os.environ``, so every child process started afterwards inherits it. Times are
 ``time.monotonic()``, which on Linux is one clock for every process of the machine.

@@ -9,8 +9,12 @@ a 4xx means everything is allowed, a 5xx means nothing is.
 ``PoliteRetryMiddleware`` is Scrapy's retry middleware plus exponential back-off and
 ``Retry-After``: it pauses the host's download slot, so no request reaches that host earlier.
 ``SharedPacingMiddleware`` takes each request's turn from ``crawlers.pacing`` (the lock file of
-its host in the run directory the parent process shares), so the subprocess and the parent's
-other crawls keep one delay per host; Retry-After pauses are written there too.
+its host in the run directory the parent process shares), so the Scrapy service process, its
+concurrent jobs and the parent's other crawls keep one delay per host; Retry-After pauses are
+written there too.
+
+Every middleware reads its settings from its own crawler: in the service process each job is a
+crawler of its own, so allowances, delays and back-off stay per job.
 """
 
 from __future__ import annotations

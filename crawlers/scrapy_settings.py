@@ -1,10 +1,13 @@
-"""The one HTTP policy expressed as Scrapy settings, for the ``html`` kind's subprocess.
+"""The one HTTP policy expressed as Scrapy settings, for each ``html`` job of the Scrapy service.
 
 Same ``HttpSettings`` as ``crawlers.http``: user agent, robots.txt (Protego), one request at a
 time per host with a fixed (not randomised) delay, a whole-download timeout, a size cap that
 Scrapy also applies after decompression, retries on 5xx/429 with back-off and Retry-After
 (``crawlers.scrapy_middlewares``), a redirect cap, and the SSRF guard as the first downloader
 middleware.
+
+They are one job's own: the service process (``crawlers.scrapy_runner``) builds one ``Crawler`` per
+job from them, so two jobs running at once keep their own timeouts, delays and allowances.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from scrapy.settings import default_settings
 from tim.config import HttpSettings
 
 RETRY_CODES = [429] + list(range(500, 600))
+#: Requests one job's downloader holds at once (one per host, a few hosts: robots.txt, redirects).
+CONCURRENT_REQUESTS = 4
 #: A fixed delay: never less than configured (the setting's name changed in Scrapy 2.14).
 _NO_JITTER = ({"DOWNLOAD_DELAY_JITTER": 0} if hasattr(default_settings, "DOWNLOAD_DELAY_JITTER")
               else {"RANDOMIZE_DOWNLOAD_DELAY": False})
@@ -32,7 +37,7 @@ def scrapy_settings(s: HttpSettings, headers: dict[str, str],
         "DOWNLOAD_DELAY": s.delay,
         **_NO_JITTER,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-        "CONCURRENT_REQUESTS": 4,
+        "CONCURRENT_REQUESTS": CONCURRENT_REQUESTS,
         "AUTOTHROTTLE_ENABLED": False,
         "DOWNLOAD_TIMEOUT": s.timeout,
         "DOWNLOAD_MAXSIZE": s.max_bytes,

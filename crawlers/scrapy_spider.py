@@ -2,7 +2,7 @@
 read with the source's ``fields`` selectors, JSON-LD/microdata filling what they left empty.
 
 It only extracts and reports through ``emit`` (a callable taking one dict per event); it runs
-inside ``crawlers.scrapy_runner``'s subprocess.
+inside the Scrapy service process (``crawlers.scrapy_runner``), one spider per job, several at once.
 """
 
 from __future__ import annotations
