@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterator
 
 from tim.errors import BlockedError, FetchError, RecordError, SourceError
-from tim.records import RawRecord
+from tim.records import RawRecord, Replay, Validators
 
 from . import scrapy_service
 from .base import Crawler
@@ -37,12 +37,18 @@ class HtmlCrawler(Crawler):
     """The pid of the service process that ran the last crawl (set when its job is sent)."""
 
     def spec(self) -> dict:
-        return {
+        spec = {
             "source": self.source.model_dump(mode="json"),
             "settings": self.http.settings.model_dump(mode="json"),
             "headers": self.http.source_headers(),  # secrets go over stdin, never argv
             "allowance": sorted(self.http.private_allowance()),
         }
+        known = getattr(self.http.validators, "known", None)
+        if self.http.validators is not None:  # a stored run: pages are fetched conditionally
+            spec["validators"] = {url: {"etag": v.etag, "last_modified": v.last_modified,
+                                        "body_hash": v.body_hash, "meta": v.meta}
+                                  for url, v in (known() if known else {}).items()}
+        return spec
 
     def crawl(self) -> Iterator[RawRecord]:
         self.http.check_url(self.source.sitemap or self.source.url)  # fail fast, no Scrapy job
@@ -57,6 +63,11 @@ class HtmlCrawler(Crawler):
                                       f"ended during the run (exit {event.returncode}): {event.stderr}")
                 if event["t"] == "record":
                     yield RawRecord(self.source.id, event["key"], event["fields"], event["url"], event["hash"])
+                elif event["t"] == "replay":  # unchanged since the last stored run
+                    yield Replay(event["url"], event["count"], event["failed"])  # type: ignore[misc]
+                elif event["t"] == "validators":
+                    self.http.keep(event["url"], event["final_url"], Validators(
+                        event["etag"], event["last_modified"], event["body_hash"], event["meta"]))
                 elif event["t"] == "done":
                     done = event
                 elif event["t"] == "fail":

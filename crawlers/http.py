@@ -278,6 +278,12 @@ class HttpClient:
             self._requested[resp.url] = url
         return resp
 
+    def keep(self, url: str, final_url: str, validators: Validators) -> None:
+        """Validators of ``url`` (answered from ``final_url``) fetched by someone else for this
+        run (the Scrapy service), committed with the run's own."""
+        self.pending[url] = validators
+        self._requested[final_url] = url
+
     def note_failure(self, url: str) -> None:
         """Count a record of ``url`` (requested or final URL) that failed: when the body comes back
         unchanged, the crawl that replays it says so and is not complete."""

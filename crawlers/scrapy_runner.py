@@ -100,7 +100,8 @@ class Service:
         def forget(_):
             self.crawlers.pop(job, None)
 
-        d = self.process.crawl(crawler, source=source, emit=lambda event: self.emit(job, event))
+        d = self.process.crawl(crawler, source=source, emit=lambda event: self.emit(job, event),
+                               validators=spec.get("validators"))
         d.addCallbacks(done, failed)
         d.addBoth(forget)
 

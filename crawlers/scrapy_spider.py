@@ -103,8 +103,8 @@ class TimSpider(scrapy.Spider):
             yield scrapy.Request(src.sitemap, self.parse_sitemap, errback=self.listing_failed,
                                  meta={"first": True})
         else:
-            yield scrapy.Request(src.url, self.parse_listing, errback=self.listing_failed,
-                                 meta={"first": True})
+            yield self.request(src.url, self.parse_listing, self.listing_failed, meta={"first": True},
+                               conditional=bool(src.follow))
 
     # -- listing ------------------------------------------------------------------------------
     def _next_listing(self, url: str, callback: Callable) -> Iterator[scrapy.Request]:

@@ -42,6 +42,12 @@ class DbValidatorStore:
             self._stored = self._load()
         return self._stored.get(url)
 
+    def known(self) -> dict[str, Validators]:
+        """Every stored URL of the source with its validators (for a crawl done elsewhere)."""
+        if self._stored is None:
+            self._stored = self._load()
+        return dict(self._stored)
+
     def put(self, url: str, validators: Validators) -> None:
         self.pending[url] = validators
 

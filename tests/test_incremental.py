@@ -64,6 +64,21 @@ def _crawl(engine, cfg):
     return outcome, pipe.run_source(src)
 
 
+def _etagged(web, sent: list):
+    """``etagged(path, body_fn)``: serve ``body_fn()`` at ``path`` with an ETag, 304 when it matches."""
+    def etagged(path: str, body) -> None:
+        def handler(req):
+            text = body()
+            etag = '"' + hashlib.sha1(text.encode()).hexdigest()[:12] + '"'
+            if req.headers.get("if-none-match") == etag:
+                sent.append((path, 304))
+                return Response(b"", status=304, headers={"ETag": etag})
+            sent.append((path, 200))
+            return Response(text, content_type="text/html; charset=utf-8", headers={"ETag": etag})
+        web.route(path, handler)
+    return etagged
+
+
 @pytest.fixture
 def api(web):
     return Api(web)
@@ -157,17 +172,7 @@ def test_jsonld_listing_and_detail_pages_replay(web, sqlite_url):
     changed detail page is read and only its entity normalised."""
     sent: list[tuple[str, int]] = []
     titles = {n: f"Burendag in Wyck {n}" for n in range(1, 5)}
-
-    def etagged(path: str, body) -> None:
-        def handler(req):
-            text = body()
-            etag = '"' + hashlib.sha1(text.encode()).hexdigest()[:12] + '"'
-            if req.headers.get("if-none-match") == etag:
-                sent.append((path, 304))
-                return Response(b"", status=304, headers={"ETag": etag})
-            sent.append((path, 200))
-            return Response(text, content_type="text/html; charset=utf-8", headers={"ETag": etag})
-        web.route(path, handler)
+    etagged = _etagged(web, sent)
 
     etagged("/agenda/1", lambda: '<a class="e" href="/e/1">1</a><a class="e" href="/e/2">2</a>'
                                  '<a class="next" href="/agenda/2">verder</a>')
@@ -221,3 +226,30 @@ def test_an_incremental_dedup_pass_leaves_what_a_fresh_full_pass_would_write(web
                                skip_unchanged=False)
             assert (counts["new"], counts["changed"], counts["deleted"]) == (0, 0, 0), (step, counts)
             conn.rollback()
+
+
+def test_html_detail_pages_replay_through_the_scrapy_service(web, sqlite_url):
+    """The html kind (Scrapy): listing and detail pages conditional; an unchanged detail page is a
+    replay, a changed one is read; a page without a title replays as failed."""
+    sent: list[tuple[str, int]] = []
+    etagged = _etagged(web, sent)
+    titles = {n: f"Vrijwilliger gezocht {n}" for n in range(1, 5)}
+    etagged("/vac/", lambda: "".join(f'<a class="v" href="/vac/{n}">{n}</a>' for n in titles))
+    for n in titles:
+        etagged(f"/vac/{n}", lambda n=n: f'<article data-id="v{n}"><h1>{titles[n]}</h1>'
+                                         '<p class="d">Voor de voedselbank in Wyck.</p></article>')
+    cfg = Config.model_validate({"settings": {"delay": 0}, "sources": [{
+        "id": "vac", "kind": "html", "url": web.url("/vac/"), "follow": "a.v", "item_kind": "vacancy",
+        "allow_private_network": True, "fields": {"id": "article::attr(data-id)", "title": "h1::text",
+                                                  "description": "p.d"}}]})
+    engine = make_engine(sqlite_url)
+    titles[4] = ""  # no title: fails alone
+    first = Pipeline(cfg, engine).run_source(cfg.sources[0])
+    assert (first.inserted, first.failed, first.complete) == (3, 1, False)
+    titles[2] = "Vrijwilliger gezocht: chauffeur"
+    sent.clear()
+    outcome, report = _crawl(engine, cfg)
+    assert [i.title for i in outcome.items] == ["Vrijwilliger gezocht: chauffeur"] and len(outcome.seen) == 2
+    assert dict(sent[:5]) == {"/vac/": 304, "/vac/1": 304, "/vac/2": 200, "/vac/3": 304, "/vac/4": 304}
+    assert (report.updated, report.unchanged, report.failed, report.complete) == (1, 2, 1, False)
+    assert any("failed when it was last read" in e for e in report.errors)
