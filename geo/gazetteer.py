@@ -265,8 +265,11 @@ class Gazetteer:
             idx.add(st.name, Entry("street", key, st.name, "capital" if single else None))
         elsewhere = frozenset(key for key, entries in idx.phrases.items()
                               if " " not in key and any(e.kind == "place" and e.in_area is False for e in entries))
+        ordinary = {fold(r["label"]) for name in ("categories.csv", "kinds.csv") for r in data.read_csv(name)
+                    if r["label"] and not r["label"].startswith("#") and " " not in fold(r["label"]).strip()}
+        ordinary |= {fold(r["word"]) for r in data.read_csv("date_words.csv") if r["type"] in ("month", "weekday")}
         idx.judge = MentionJudge(name_guards, load_evidence(data.read_csv("mention_evidence.csv")),
-                                 idx.first_words(), elsewhere)
+                                 idx.first_words(), elsewhere, frozenset(w.strip() for w in ordinary))
         self.phrases = idx
 
     # -- lookups ---------------------------------------------------------------------------

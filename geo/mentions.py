@@ -71,6 +71,11 @@ class Evidence:
     """Words that join two names (``Amby en Jan``: a person beside a person)."""
     regions: frozenset[str] = frozenset()
     """Countries and regions outside the area (``België``, ``Frankrijk``, ``Friesland``)."""
+    honorifics: frozenset[str] = frozenset()
+    """Titles put before a surname only (``de heer``, ``mevrouw``, ``familie``): ``de heer van
+    Heugem`` is a person, where ``de pastoor van Heer`` is the priest of the place."""
+    common_nouns: frozenset[str] = frozenset()
+    """Ordinary nouns that follow a place name in a headline (``Wolder Kermis``, ``Amby Noord``)."""
 
 
 def _words(cell: str | None) -> frozenset[str]:
@@ -94,7 +99,18 @@ def load_evidence(rows: list[dict[str, str]]) -> Evidence:
         by_role.setdefault(r["role"], set()).add(fold(r["word"]).strip())
     return Evidence(*(frozenset(by_role.get(role, ())) for role in ("person_title", "given_name", "particle",
                                                                       "noun_after", "denial", "conjunction",
-                                                                      "region")))
+                                                                      "region", "honorific", "common_noun")))
+
+
+_ENDINGS = ("ingen", "ing", "en", "s", "e")
+
+
+def _stem(word: str) -> str:
+    """``wandelen`` -> ``wandel``: a word without a common ending, for forms and compounds."""
+    for end in _ENDINGS:
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            return word[: -len(end)]
+    return word
 
 
 _QUESTION = re.compile(r"\?+[\s\"'\u2019\u201d)]*([A-Za-z]+)")
@@ -105,7 +121,7 @@ class MentionJudge:
     """Decides one occurrence of a buurt name (see the module docstring)."""
 
     def __init__(self, guards: dict[str, Guard], evidence: Evidence, known_first: frozenset[str],
-                 elsewhere: frozenset[str] = frozenset()):
+                 elsewhere: frozenset[str] = frozenset(), ordinary: frozenset[str] = frozenset()):
         self.guards = guards
         self.ev = evidence
         self.known_first = known_first
@@ -114,6 +130,17 @@ class MentionJudge:
         self.elsewhere = elsewhere | evidence.regions
         """Places outside the area (one word, folded) and countries / regions: ``Heer (België)``,
         ``Belfort, Frankrijk`` name another place of that name."""
+        self.ordinary = frozenset(w for w in evidence.common_nouns | ordinary if len(w) >= 4)
+        """Ordinary words (``common_noun`` words, the category and kind labels, month and weekday
+        names): a capitalised one after a name is a headline's capital, not a surname."""
+        self._ordinary_stems = tuple(sorted({_stem(w) for w in self.ordinary}, key=len, reverse=True))
+
+    def is_ordinary(self, word: str) -> bool:
+        """``word`` (folded) is an ordinary word, a form of one or a compound starting with one
+        (``kermis``, ``wandeling``, ``sportpark``)."""
+        if word in self.ordinary:
+            return True
+        return any(word.startswith(stem) for stem in self._ordinary_stems)
 
     # -- the text as a whole -----------------------------------------------------------------
     def denied(self, src: str) -> list[tuple[int, int, str]]:
@@ -152,6 +179,9 @@ class MentionJudge:
             prev, prev_word = words[i - 1], src[spans[i - 1][0]:spans[i - 1][1]]
             if not starts_sentence and prev in ev.person_titles:
                 return f"{name!r} after {prev_word!r}: a person's name"
+            if (i >= 2 and prev in ev.particles and words[i - 2] in ev.honorifics
+                    and not self._starts_sentence(src, spans, i - 1)):
+                return f"{src[spans[i - 2][0]:spans[i][1]]}: a person's name"
             if prev in ev.given_names and prev_word[:1].isupper():
                 return f"{name!r} after the given name {prev_word!r}: a person's name"
             if (not starts_sentence and prev in ev.particles and prev_word[:1].isupper()
@@ -220,7 +250,8 @@ class MentionJudge:
         if nxt < len(spans):
             nxt_word = src[spans[nxt][0]:spans[nxt][1]]
             if (not after.strip() and nxt_word[:1].isupper() and words[nxt] not in self.known_first
-                    and not src.isupper()):  # in a text in capitals every word has one
+                    and not src.isupper()  # in a text in capitals every word has one
+                    and not self.is_ordinary(words[nxt])):  # "Wolder Kermis": a headline's capitals
                 return False, f"{name!r} before the name {nxt_word!r}: a person's or a work's name"
             if after.strip() == "," and i == 0 and nxt_word[:1].isupper() and words[nxt] not in self.known_first:
                 return False, f"{name + ', ' + nxt_word!r}: a surname first"

@@ -143,3 +143,22 @@ def test_the_compass_part_of_a_wijk_name_after_a_locative_cue(locator):
     for text in ("Reis naar Oost-Europa", "Oost west, thuis best", "Van oost naar west wandelen"):
         res = locator.explain(text)
         assert res.buurt_code is None and res.wijk_code is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Wolder Kermis 2025", WOLDER),  # a headline's capitals: an ordinary noun after the name
+        ("Vrijwilligers voor Amby Noord gezocht", AMBY),
+        ("Nazareth Sportpark: voetbaldag", "BU09350403"),
+        ("De pastoor van Heer neemt afscheid", HEER),  # a function "of" the place
+    ],
+)
+def test_a_capitalised_ordinary_word_after_a_name_is_not_a_surname(locator, text, code):
+    assert locator.explain(text).buurt_code == code
+
+
+@pytest.mark.parametrize("text", ["De heer van Heugem vertelt", "Mevrouw van Wolder neemt afscheid",
+                                  "Amby Winehouse tribute", "Belfort Tower is een game"])
+def test_an_honorific_and_a_particle_or_a_surname_after_the_name_is_a_person(locator, text):
+    assert locator.explain(text).buurt_code is None
