@@ -83,6 +83,8 @@ class Vocabulary:
     """Place name as words -> bit number (one per buurt code or wijk place word)."""
     place_first: dict[str, tuple[tuple[str, ...], ...]]
     prefix_ends: frozenset[str]
+    count_words: frozenset[str]
+    """Words before a number that count (``groep 3``): ``groep 1-2`` is a range, not 1 February."""
     object_words: frozenset[str]
     """Stop words that name whom a role is for when they follow a content word
     (``Coördinator vrijwilligers``): kept there, dropped elsewhere (``Vrijwilliger kledingbank``)."""
@@ -149,6 +151,7 @@ def vocabulary() -> Vocabulary:
         place_first={k: tuple(sorted(v, key=len, reverse=True)) for k, v in place_first.items()},
         prefix_ends=frozenset(w for w in sec.get("prefix_ends", []) if " " not in w),
         object_words=frozenset(sec.get("object_words", [])),
+        count_words=frozenset(sec.get("count_words", [])),
         buurt_bits=buurt_bits,
         month_date=re.compile(
             r"\b\d{1,2}\s*(?:"
@@ -285,8 +288,23 @@ def subtitle_parts(title: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None
 def _strip_dates(title: str, vocab: Vocabulary) -> str:
     low = title.lower()
     low = _TIME.sub(" ", low)
-    low = _NUMERIC_DATE.sub(" ", low)
+    if "-" in low or "/" in low:
+        low = _NUMERIC_DATE.sub(lambda m: _date_or_range(m, low, vocab), low)
     return vocab.month_date.sub(" ", low)
+
+
+def _date_or_range(m: re.Match[str], low: str, vocab: Vocabulary) -> str:
+    """A numeric date is taken out; ``groep 1-2`` / ``niveau 3/4`` (after a word that counts, see
+    ``[count_words]``) and ``8-14`` (no month 14) are ranges and stay, as numbers."""
+    text = m.group(0)
+    parts = re.split(r"[-/]", text)
+    if len(parts[0]) == 4 or len(parts) == 3:
+        return " "  # 2025-06-14, 14-6-2025: a date
+    day, month = int(parts[0]), int(parts[1])
+    before = low[: m.start()].split()
+    if not (1 <= day <= 31 and 1 <= month <= 12) or (before and before[-1] in vocab.count_words):
+        return text.replace("-", " ").replace("/", " ")
+    return " "
 
 
 def _title_words(low: str, vocab: Vocabulary, fallback: bool = True) -> tuple[list[str], list[str]]:

@@ -161,3 +161,23 @@ def test_volunteers_after_a_role_say_whom_the_role_is_for():
 def test_abbreviations_and_holidays_in_english(a, b):
     result = cluster([listing("w-1", "wijkplatform", a), listing("e-1", "expat-agenda", b)])
     assert together(result, "w-1", "e-1")
+
+
+def test_both_titles_adding_a_word_stay_below_the_threshold_whatever_rapidfuzz_says():
+    # rapidfuzz scores these lower than their share of shared words: the word rule still applies
+    ta, tb = normalize_title("Schaakles beginners"), normalize_title("Schaakles gevorderden")
+    score, variant = refine(ta, tb, 65.0)
+    assert variant == "words_differ" and score == 65.0
+    result = cluster([listing("w-1", "wijkplatform", "Schaakles beginners"),
+                      listing("u-1", "uitinmaastricht", "Schaakles gevorderden")])
+    assert not together(result, "w-1", "u-1")
+
+
+def test_a_range_after_a_counting_word_is_not_a_date():
+    assert normalize_title("Groep 1-2 knutselen").numbers == frozenset({1, 2})
+    assert normalize_title("Kinderen 8-14").numbers == frozenset({8, 14})  # no month 14
+    assert normalize_title("Repair Café 14-6").numbers == frozenset()  # a date: taken out
+    assert normalize_title("Buurtfeest 14-6-2025").words == ("buurt", "feest")
+    result = cluster([listing("w-1", "wijkplatform", "Groep 1-2 knutselen"),
+                      listing("u-1", "uitinmaastricht", "Groep 3-4 knutselen")])
+    assert not together(result, "w-1", "u-1")
