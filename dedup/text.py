@@ -86,7 +86,7 @@ class Vocabulary:
     count_words: frozenset[str]
     """Words before a number that count (``groep 3``): ``groep 1-2`` is a range, not 1 February."""
     object_words: frozenset[str]
-    """Stop words that name whom a role is for when they follow a content word
+    """Plural stop words that name whom a role is for when they follow a content word
     (``Coördinator vrijwilligers``): kept there, dropped elsewhere (``Vrijwilliger kledingbank``)."""
     buurt_bits: int
     """The bits of ``places`` that stand for buurt codes."""

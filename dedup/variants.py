@@ -218,6 +218,7 @@ def _compare(ta, tb) -> tuple[float, str]:
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def _covers(whole: tuple[str, ...], part: tuple[str, ...]) -> bool:
     """Every word of ``part`` meets a word of ``whole`` (equal, joined neighbours, a form, a typo)."""
     sw, sp = set(whole), set(part)
