@@ -62,7 +62,7 @@ _NUMBER = re.compile(r"^\d+$")
 _CODE = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]{2,8}$")  # jo11, a1, u12
 _SUBTITLE = re.compile(r"\s*(?::|\s[-\u2013\u2014|]\s|[\u2013\u2014|]|\()\s*")
 _LETTER_JOINED = re.compile(r"(?<![\w-])([A-Za-z])-(?=[A-Za-z]{2})")  # A-diploma, B-rijbewijs
-_LETTER_AFTER = re.compile(r"(?<=[a-z]{2} )([A-Z])(?=\s*(?:$|[:(|\u2013\u2014]|\s-\s))")  # Groep A, Team B:
+_LETTER_AFTER = re.compile(r" ([A-Z])(?=\s*$|\s*[:(|\u2013\u2014]|\s+-\s)")  # Groep A, Team B: (after a word)
 _TRACKING = re.compile(r"^(utm_|mc_|fbclid$|gclid$|msclkid$|_ga$|ref$|source$)")
 
 
@@ -251,7 +251,7 @@ def normalize_title(title: str) -> Title:
         kept = fold(title).split()
     places = place_mask(folded, vocab)
     numbers = frozenset(int(t) if t.isdigit() else t for t in kept
-                        if (_NUMBER.match(t) and len(t) <= 6) or _CODE.match(t))
+                        if not t.isalpha() and ((_NUMBER.match(t) and len(t) <= 6) or _CODE.match(t)))
     labels = _letter_labels(title)
     if labels:
         numbers |= labels
@@ -266,8 +266,10 @@ def _letter_labels(title: str) -> frozenset[str]:
     """Single letters that tell numbered look-alikes apart, like numbers: ``A-diploma`` /
     ``B-diploma``, ``Groep A`` / ``Groep B`` (a capital letter after a word, ending the title or
     its main part). Returned as ``"letter:a"`` beside the numbers of the title."""
-    found = {m.group(1).lower() for m in _LETTER_JOINED.finditer(title)}
-    found.update(m.group(1).lower() for m in _LETTER_AFTER.finditer(title))
+    found = {m.group(1).lower() for m in _LETTER_JOINED.finditer(title)} if "-" in title else set()
+    found.update(m.group(1).lower() for m in _LETTER_AFTER.finditer(title)
+                 if m.start() >= 2 and title[m.start() - 2:m.start()].isalpha()
+                 and title[m.start() - 2:m.start()].islower())
     return frozenset(f"letter:{c}" for c in found)
 
 
@@ -323,9 +325,12 @@ def _title_words(low: str, vocab: Vocabulary, fallback: bool = True) -> tuple[li
 def _content_words(tokens: list[str], vocab: Vocabulary) -> list[str]:
     """Tokens without stop phrases and stop words; an object word (``vrijwilligers``) right after
     a content word stays: ``Coördinator vrijwilligers`` is not ``Coördinator evenementen``."""
+    tokens = _drop_phrases(tokens, vocab.phrases)
+    if vocab.object_words.isdisjoint(tokens):  # the common case, at C speed
+        return [t for t in tokens if t not in vocab.words]
     out: list[str] = []
     prev_kept = False
-    for t in _drop_phrases(tokens, vocab.phrases):
+    for t in tokens:
         if t not in vocab.words or (prev_kept and t in vocab.object_words):
             out.append(t)
             prev_kept = True
