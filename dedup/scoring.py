@@ -129,7 +129,7 @@ class Scorer:
         total += s.weight_title * refined / 100.0
         if veto is None:
             veto, total, weight = self._content(a, b, result, total, weight)
-        if variant == "words_differ" and refined < base:
+        if variant == "words_differ":
             # both titles have words the other lacks: the word score stands unless the
             # descriptions agree (a reworded title of the same initiative)
             d = result.description

@@ -61,6 +61,8 @@ _URL = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
 _NUMBER = re.compile(r"^\d+$")
 _CODE = re.compile(r"^(?=.*\d)(?=.*[a-z])[a-z0-9]{2,8}$")  # jo11, a1, u12
 _SUBTITLE = re.compile(r"\s*(?::|\s[-\u2013\u2014|]\s|[\u2013\u2014|]|\()\s*")
+_LETTER_JOINED = re.compile(r"(?<![\w-])([A-Za-z])-(?=[A-Za-z]{2})")  # A-diploma, B-rijbewijs
+_LETTER_AFTER = re.compile(r" ([A-Z])(?=\s*$|\s*[:(|\u2013\u2014]|\s+-\s)")  # Groep A, Team B: (after a word)
 _TRACKING = re.compile(r"^(utm_|mc_|fbclid$|gclid$|msclkid$|_ga$|ref$|source$)")
 
 
@@ -81,6 +83,11 @@ class Vocabulary:
     """Place name as words -> bit number (one per buurt code or wijk place word)."""
     place_first: dict[str, tuple[tuple[str, ...], ...]]
     prefix_ends: frozenset[str]
+    count_words: frozenset[str]
+    """Words before a number that count (``groep 3``): ``groep 1-2`` is a range, not 1 February."""
+    object_words: frozenset[str]
+    """Plural stop words that name whom a role is for when they follow a content word
+    (``Coördinator vrijwilligers``): kept there, dropped elsewhere (``Vrijwilliger kledingbank``)."""
     buurt_bits: int
     """The bits of ``places`` that stand for buurt codes."""
     month_date: re.Pattern[str]
@@ -143,6 +150,8 @@ def vocabulary() -> Vocabulary:
         places=places,
         place_first={k: tuple(sorted(v, key=len, reverse=True)) for k, v in place_first.items()},
         prefix_ends=frozenset(w for w in sec.get("prefix_ends", []) if " " not in w),
+        object_words=frozenset(sec.get("object_words", [])),
+        count_words=frozenset(sec.get("count_words", [])),
         buurt_bits=buurt_bits,
         month_date=re.compile(
             r"\b\d{1,2}\s*(?:"
@@ -242,12 +251,26 @@ def normalize_title(title: str) -> Title:
         kept = fold(title).split()
     places = place_mask(folded, vocab)
     numbers = frozenset(int(t) if t.isdigit() else t for t in kept
-                        if (_NUMBER.match(t) and len(t) <= 6) or _CODE.match(t))
+                        if not t.isalpha() and ((_NUMBER.match(t) and len(t) <= 6) or _CODE.match(t)))
+    labels = _letter_labels(title)
+    if labels:
+        numbers |= labels
     what = _drop_places(kept, vocab) if places else kept
     words = tuple(split_compounds(what))
     m = _SUBTITLE.search(low)
     return Title(" ".join(what), "".join(what), " ".join(kept), tuple(kept), places, numbers, words,
                  frozenset(words), title, bool(m and m.start() > 0))
+
+
+def _letter_labels(title: str) -> frozenset[str]:
+    """Single letters that tell numbered look-alikes apart, like numbers: ``A-diploma`` /
+    ``B-diploma``, ``Groep A`` / ``Groep B`` (a capital letter after a word, ending the title or
+    its main part). Returned as ``"letter:a"`` beside the numbers of the title."""
+    found = {m.group(1).lower() for m in _LETTER_JOINED.finditer(title)} if "-" in title else set()
+    found.update(m.group(1).lower() for m in _LETTER_AFTER.finditer(title)
+                 if m.start() >= 2 and title[m.start() - 2:m.start()].isalpha()
+                 and title[m.start() - 2:m.start()].islower())
+    return frozenset(f"letter:{c}" for c in found)
 
 
 @lru_cache(maxsize=1 << 14)
@@ -267,8 +290,23 @@ def subtitle_parts(title: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None
 def _strip_dates(title: str, vocab: Vocabulary) -> str:
     low = title.lower()
     low = _TIME.sub(" ", low)
-    low = _NUMERIC_DATE.sub(" ", low)
+    if "-" in low or "/" in low:
+        low = _NUMERIC_DATE.sub(lambda m: _date_or_range(m, low, vocab), low)
     return vocab.month_date.sub(" ", low)
+
+
+def _date_or_range(m: re.Match[str], low: str, vocab: Vocabulary) -> str:
+    """A numeric date is taken out; ``groep 1-2`` / ``niveau 3/4`` (after a word that counts, see
+    ``[count_words]``) and ``8-14`` (no month 14) are ranges and stay, as numbers."""
+    text = m.group(0)
+    parts = re.split(r"[-/]", text)
+    if len(parts[0]) == 4 or len(parts) == 3:
+        return " "  # 2025-06-14, 14-6-2025: a date
+    day, month = int(parts[0]), int(parts[1])
+    before = low[: m.start()].split()
+    if not (1 <= day <= 31 and 1 <= month <= 12) or (before and before[-1] in vocab.count_words):
+        return text.replace("-", " ").replace("/", " ")
+    return " "
 
 
 def _title_words(low: str, vocab: Vocabulary, fallback: bool = True) -> tuple[list[str], list[str]]:
@@ -285,8 +323,20 @@ def _title_words(low: str, vocab: Vocabulary, fallback: bool = True) -> tuple[li
 
 
 def _content_words(tokens: list[str], vocab: Vocabulary) -> list[str]:
-    """Tokens without stop phrases and stop words."""
-    return [t for t in _drop_phrases(tokens, vocab.phrases) if t not in vocab.words]
+    """Tokens without stop phrases and stop words; an object word (``vrijwilligers``) right after
+    a content word stays: ``Coördinator vrijwilligers`` is not ``Coördinator evenementen``."""
+    tokens = _drop_phrases(tokens, vocab.phrases)
+    if vocab.object_words.isdisjoint(tokens):  # the common case, at C speed
+        return [t for t in tokens if t not in vocab.words]
+    out: list[str] = []
+    prev_kept = False
+    for t in tokens:
+        if t not in vocab.words or (prev_kept and t in vocab.object_words):
+            out.append(t)
+            prev_kept = True
+        else:
+            prev_kept = False
+    return out
 
 
 def _drop_places(tokens: list[str], vocab: Vocabulary) -> list[str]:

@@ -62,9 +62,9 @@ def variants() -> Variants:
 
     sections = read_sections(VARIANTS_FILE, folded=False)
     english: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-    for line in sections.get("english", []):
+    for line in sections.get("english", []) + sections.get("abbreviations", []):
         if "=" not in line:
-            raise ValueError(f"{VARIANTS_FILE.name}: [english] line without '=': {line!r}")
+            raise ValueError(f"{VARIANTS_FILE.name}: [english] / [abbreviations] line without '=': {line!r}")
         en, nl = (_fold(part) for part in line.split("=", 1))
         words = tuple(en.split())
         english.setdefault(words[0], []).append((words, tuple(nl.split())))
@@ -122,8 +122,13 @@ def _form_of(a: str, b: str, suffixes: tuple[str, ...]) -> bool:
     """``b`` is ``a`` plus a known ending (or the other way round): ``fiets``/``fietsen``."""
     if len(a) > len(b):
         a, b = b, a
-    if len(a) >= 4 and b.startswith(a) and b[len(a):] in suffixes:
-        return True
+    if len(a) >= 4 and b.startswith(a):
+        rest = b[len(a):]
+        if rest in suffixes:
+            return True
+        # a short vowel keeps its consonant doubled before an ending: spel/spellen, bus/bussen
+        if len(rest) > 1 and rest[0] == a[-1] and a[-1] not in "aeiouy" and rest[1:] in suffixes:
+            return True
     # two forms of one stem: geveltuinen / geveltuintjes, hardloop / hardlopen
     return len(a) >= 6 and a[:4] == b[:4] and _stem(a, suffixes) == _stem(b, suffixes)
 
@@ -202,15 +207,25 @@ def _compare(ta, tb) -> tuple[float, str]:
     if not contained and (ta.has_sep or tb.has_sep) and (ta.main is None) != (tb.main is None):
         t_sub, t_other = (ta, tb) if ta.main is not None else (tb, ta)
         for part in (t_sub.main, t_sub.sub):
-            if part:
-                s, c = word_score(part, t_other.words)
-                if c:
-                    out = (s, "subtitle")
-                    break
+            # the other title is one part of the subtitled one: all its words in that part (a part
+            # inside a title that adds words of its own is two titles adding different things)
+            if part and _covers(part, t_other.words):
+                out = (word_score(part, t_other.words)[0], "subtitle")
+                break
     if len(_COMPARED) >= _COMPARED_MAX:
         _COMPARED.clear()
     _COMPARED[key] = out
     return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _covers(whole: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Every word of ``part`` meets a word of ``whole`` (equal, joined neighbours, a form, a typo)."""
+    sw, sp = set(whole), set(part)
+    if sp <= sw:
+        return True
+    ul, _ = _unmatched([t for t in part if t not in sw], [t for t in whole if t not in sp], variants().suffixes)
+    return not ul
 
 
 def refine(ta, tb, base: float) -> tuple[float, str | None]:
@@ -225,6 +240,6 @@ def refine(ta, tb, base: float) -> tuple[float, str | None]:
         return (score, "compound") if score > base else (base, None)
     if outcome == "subtitle":
         return max(base, score), "subtitle"
-    if score < base:
-        return score, "words_differ"
-    return base, None
+    # both titles have words that meet nothing: each says something the other does not, whatever
+    # rapidfuzz's alignment of their letters gives (the scorer keeps it below the title threshold)
+    return min(score, base), "words_differ"

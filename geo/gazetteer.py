@@ -10,6 +10,7 @@ the nearest buurt within ``tolerance_m``, marked as such.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -31,6 +32,14 @@ from .mentions import MentionJudge, load_evidence, load_guards
 from .phrases import Entry, PhraseIndex
 
 log = logging.getLogger(__name__)
+
+_COMPASS = re.compile(r"(?:noord|zuid)?(?:oost|west)|noord|zuid", re.IGNORECASE)
+
+
+def _compass_part(wijk_name: str) -> str | None:
+    """``Maastricht-Oost`` -> ``Oost``: the compass part of a wijk name after its city's name."""
+    head, _, tail = wijk_name.replace(" ", "-").rpartition("-")
+    return tail if head and _COMPASS.fullmatch(tail) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +265,9 @@ class Gazetteer:
         for wijk_code, wijk_name in {b.wijk_code: b.wijk_name for b in self.b.buurten}.items():
             if wijk_name:
                 idx.add(wijk_name, Entry("wijk", wijk_code, wijk_name))
+                short = _compass_part(wijk_name)
+                if short:  # "in Oost" for Maastricht-Oost: a compass word, so only after a locative cue
+                    idx.add(short, Entry("wijk", wijk_code, wijk_name, "needs_cue"))
         for r in data.read_csv("places.csv"):
             idx.add(r["name"], Entry("place", r["municipality"], r["name"], in_area=r["in_area"] == "1"))
         for name in list(self.venues):
@@ -268,8 +280,13 @@ class Gazetteer:
         for key, st in self.streets.items():
             single = len(fold(st.name).split()) == 1
             idx.add(st.name, Entry("street", key, st.name, "capital" if single else None))
+        elsewhere = frozenset(key for key, entries in idx.phrases.items()
+                              if " " not in key and any(e.kind == "place" and e.in_area is False for e in entries))
+        ordinary = {fold(r["label"]) for name in ("categories.csv", "kinds.csv") for r in data.read_csv(name)
+                    if r["label"] and not r["label"].startswith("#") and " " not in fold(r["label"]).strip()}
+        ordinary |= {fold(r["word"]) for r in data.read_csv("date_words.csv") if r["type"] in ("month", "weekday")}
         idx.judge = MentionJudge(name_guards, load_evidence(data.read_csv("mention_evidence.csv")),
-                                 idx.first_words())
+                                 idx.first_words(), elsewhere, frozenset(w.strip() for w in ordinary))
         self.phrases = idx
 
     # -- lookups ---------------------------------------------------------------------------

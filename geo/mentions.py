@@ -18,6 +18,14 @@ only at the text itself:
   an ordinary-noun word follows it (``Campagne tegen eenzaamheid``, ``Heer en meester``), nor as
   the first part of an adjective (``Villapark-achtige wijken``).
 
+Some evidence holds for *every* buurt name, guarded or not (any place name can be a surname, and
+name another place): after a person's title or a given name (``familie Heugem``, ``mevrouw
+Dousberg``), beside a given name (``Amby en Jan``), ``Scharn & Partners`` (a firm), a place or
+country outside the area right after it (``Heer (België)``, ``Belfort, Frankrijk``). A particle at
+the start of a sentence is a preposition, not a surname (``Van Heer naar de Markt``). Names in a
+question answered with a denial (``Wolder? Nooit van gehoord``, ``Amby of Heer? Nee: ...``) are
+left out (:meth:`MentionJudge.denied`, used by the phrase index for every kind of name).
+
 Each decision comes with the evidence that made it (shown by ``tim geo explain``).
 The words are data: ``data/name_guards.csv`` (per name) and ``data/mention_evidence.csv``.
 """
@@ -57,6 +65,17 @@ class Evidence:
     """Surname particles: ``Van Wolder`` with a capital mid-sentence is a surname."""
     noun_after: frozenset[str]
     """Words after an ordinary noun at the start of a sentence (``Campagne tegen ...``)."""
+    denials: frozenset[str] = frozenset()
+    """Words that answer a question with no (``Wolder? Nooit van gehoord``)."""
+    conjunctions: frozenset[str] = frozenset()
+    """Words that join two names (``Amby en Jan``: a person beside a person)."""
+    regions: frozenset[str] = frozenset()
+    """Countries and regions outside the area (``België``, ``Frankrijk``, ``Friesland``)."""
+    honorifics: frozenset[str] = frozenset()
+    """Titles put before a surname only (``de heer``, ``mevrouw``, ``familie``): ``de heer van
+    Heugem`` is a person, where ``de pastoor van Heer`` is the priest of the place."""
+    common_nouns: frozenset[str] = frozenset()
+    """Ordinary nouns that follow a place name in a headline (``Wolder Kermis``, ``Amby Noord``)."""
 
 
 def _words(cell: str | None) -> frozenset[str]:
@@ -79,28 +98,136 @@ def load_evidence(rows: list[dict[str, str]]) -> Evidence:
     for r in rows:
         by_role.setdefault(r["role"], set()).add(fold(r["word"]).strip())
     return Evidence(*(frozenset(by_role.get(role, ())) for role in ("person_title", "given_name", "particle",
-                                                                      "noun_after")))
+                                                                      "noun_after", "denial", "conjunction",
+                                                                      "region", "honorific", "common_noun")))
+
+
+_ENDINGS = ("ingen", "ing", "en", "s", "e")
+
+
+def _stem(word: str) -> str:
+    """``wandelen`` -> ``wandel``: a word without a common ending, for forms and compounds."""
+    for end in _ENDINGS:
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            return word[: -len(end)]
+    return word
+
+
+_QUESTION = re.compile(r"\?+[\s\"'\u2019\u201d)]*([A-Za-z]+)")
+_SENTENCE_START = re.compile(r"[.!?:;\n\u2013\u2014|]|\s-\s")
 
 
 class MentionJudge:
-    """Decides one occurrence of a guarded name (see the module docstring)."""
+    """Decides one occurrence of a buurt name (see the module docstring)."""
 
-    def __init__(self, guards: dict[str, Guard], evidence: Evidence, known_first: frozenset[str]):
+    def __init__(self, guards: dict[str, Guard], evidence: Evidence, known_first: frozenset[str],
+                 elsewhere: frozenset[str] = frozenset(), ordinary: frozenset[str] = frozenset()):
         self.guards = guards
         self.ev = evidence
         self.known_first = known_first
         """First words of every known name (buurten, places, streets, venues): a capitalised
         neighbour that is itself a place is a list, not a person."""
+        self.elsewhere = elsewhere | evidence.regions
+        """Places outside the area (one word, folded) and countries / regions: ``Heer (België)``,
+        ``Belfort, Frankrijk`` name another place of that name."""
+        self.ordinary = frozenset(w for w in evidence.common_nouns | ordinary if len(w) >= 4)
+        """Ordinary words (``common_noun`` words, the category and kind labels, month and weekday
+        names): a capitalised one after a name is a headline's capital, not a surname."""
+        self._ordinary_stems = tuple(sorted({_stem(w) for w in self.ordinary}, key=len, reverse=True))
+
+    def is_ordinary(self, word: str) -> bool:
+        """``word`` (folded) is an ordinary word, a form of one or a compound starting with one
+        (``kermis``, ``wandeling``, ``sportpark``)."""
+        if word in self.ordinary:
+            return True
+        return any(word.startswith(stem) for stem in self._ordinary_stems)
+
+    # -- the text as a whole -----------------------------------------------------------------
+    def denied(self, src: str) -> list[tuple[int, int, str]]:
+        """Character ranges of questions answered with a denial (``Amby, Scharn of Heer? Nee:
+        ...``, ``Wolder? Nooit van gehoord``): the names asked about there are not the place the
+        text states. (start, end, the denial) per question."""
+        if "?" not in src or not self.ev.denials:
+            return []
+        out = []
+        for m in _QUESTION.finditer(src):
+            if m.group(1).lower() not in self.ev.denials:
+                continue
+            begin = 0
+            for end in _SENTENCE_START.finditer(src, 0, m.start()):
+                begin = end.end()
+            out.append((begin, m.start(), f"? {m.group(1)}"))
+        return out
+
+    # -- one occurrence ------------------------------------------------------------------------
+    @staticmethod
+    def _starts_sentence(src: str, spans: list[tuple[int, int]], i: int) -> bool:
+        """Token ``i`` is the first of its sentence (where every word has a capital)."""
+        if i == 0:
+            return True
+        before = src[spans[i - 1][1]:spans[i][0]]
+        return bool(_SENTENCE_END.search(before)) or "(" in before
+
+    def person(self, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
+               name: str) -> str | None:
+        """Why the name at token ``i`` is a person's or a firm's name here, or None. Asked for every
+        buurt name: any place name can be a surname (``familie Heugem``, ``mevrouw Dousberg``)."""
+        ev = self.ev
+        n = len(words)
+        starts_sentence = self._starts_sentence(src, spans, i)
+        if i > 0:
+            prev, prev_word = words[i - 1], src[spans[i - 1][0]:spans[i - 1][1]]
+            if not starts_sentence and prev in ev.person_titles:
+                return f"{name!r} after {prev_word!r}: a person's name"
+            if (i >= 2 and prev in ev.particles and words[i - 2] in ev.honorifics
+                    and not self._starts_sentence(src, spans, i - 1)):
+                return f"{src[spans[i - 2][0]:spans[i][1]]}: a person's name"
+            if prev in ev.given_names and prev_word[:1].isupper():
+                return f"{name!r} after the given name {prev_word!r}: a person's name"
+            if (not starts_sentence and prev in ev.particles and prev_word[:1].isupper()
+                    and not self._starts_sentence(src, spans, i - 1)):  # "Van Heer naar ...": the preposition
+                return f"{prev_word} {name}: a surname"
+            if (i >= 2 and prev in ev.conjunctions and not starts_sentence and words[i - 2] in ev.given_names
+                    and src[spans[i - 2][0]].isupper()):
+                return f"{name!r} beside the given name {src[spans[i - 2][0]:spans[i - 2][1]]!r}: a person"
+        nxt = i + size
+        if nxt < n:
+            gap = src[spans[nxt - 1][1]:spans[nxt][0]]
+            nxt_word = src[spans[nxt][0]:spans[nxt][1]]
+            if gap.strip() == "&" and nxt_word[:1].isupper() and words[nxt] not in self.known_first:
+                return f"{name} & {nxt_word}: a firm's name"
+            if gap.strip() == "," and i == 0 and nxt_word[:1].isupper() and words[nxt] in ev.given_names:
+                return f"{name + ', ' + nxt_word!r}: a surname first"
+            if (words[nxt] in ev.conjunctions and nxt + 1 < n and words[nxt + 1] in ev.given_names
+                    and src[spans[nxt + 1][0]].isupper()):
+                return f"{name!r} beside the given name {src[spans[nxt + 1][0]:spans[nxt + 1][1]]!r}: a person"
+        return None
+
+    def other_place(self, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
+                    name: str) -> str | None:
+        """``Heer (België)``, ``Belfort, Frankrijk``: the name with a place or country outside the
+        area right after it (in brackets or after a comma) is another place of that name."""
+        nxt = i + size
+        if nxt >= len(words) or words[nxt] not in self.elsewhere:
+            return None
+        gap = src[spans[nxt - 1][1]:spans[nxt][0]].strip()
+        if gap in ("(", ",", "[", "/"):
+            return f"{name}{gap if gap != ',' else ','} {src[spans[nxt][0]:spans[nxt][1]]}: a place of that name elsewhere"
+        return None
 
     def judge(self, key: str, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
               whole: bool) -> tuple[bool, str]:
-        """(is a place, evidence) for the name ``key`` at token ``i`` (``size`` tokens) of ``src``."""
+        """(is a place, evidence) for the buurt name ``key`` at token ``i`` (``size`` tokens) of ``src``."""
         guard = self.guards.get(key)
         name = src[spans[i][0]:spans[i + size - 1][1]]
-        if guard is None:
-            return True, ""
         if whole:
-            return True, f"{name!r} is the whole text"
+            return True, f"{name!r} is the whole text" if guard is not None else ""
+        why = self.other_place(src, spans, words, i, size, name)
+        if why:
+            return False, why
+        if guard is None or guard.rule not in RULES:  # not a word: only a person's name can be meant
+            why = self.person(src, spans, words, i, size, name)
+            return (False, why) if why else (True, "")
         if not src[spans[i][0]].isupper():
             return False, f"{name!r} in lower case: an ordinary word"
         before = src[spans[i - 1][1]:spans[i][0]] if i > 0 else ""
@@ -117,16 +244,14 @@ class MentionJudge:
             return False, f"{name!r} after {prev_word!r}: an ordinary word here"
         if i >= 2 and prev is not None and not starts_sentence and " ".join(words[i - 2:i]) in guard.not_after:
             return False, f"{name!r} after {' '.join(words[i - 2:i])!r}: an ordinary word here"
-        if prev is not None and not starts_sentence and prev in self.ev.person_titles:
-            return False, f"{name!r} after {prev_word!r}: a person's name"
-        if prev is not None and prev in self.ev.given_names and prev_word[:1].isupper():
-            return False, f"{name!r} after the given name {prev_word!r}: a person's name"
-        if prev is not None and not starts_sentence and prev in self.ev.particles and prev_word[:1].isupper():
-            return False, f"{prev_word} {name}: a surname"
+        why = self.person(src, spans, words, i, size, name)
+        if why:
+            return False, why
         if nxt < len(spans):
             nxt_word = src[spans[nxt][0]:spans[nxt][1]]
             if (not after.strip() and nxt_word[:1].isupper() and words[nxt] not in self.known_first
-                    and not src.isupper()):  # in a text in capitals every word has one
+                    and not src.isupper()  # in a text in capitals every word has one
+                    and not self.is_ordinary(words[nxt])):  # "Wolder Kermis": a headline's capitals
                 return False, f"{name!r} before the name {nxt_word!r}: a person's or a work's name"
             if after.strip() == "," and i == 0 and nxt_word[:1].isupper() and words[nxt] not in self.known_first:
                 return False, f"{name + ', ' + nxt_word!r}: a surname first"

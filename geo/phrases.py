@@ -8,7 +8,9 @@ At each position the longest known phrase wins, so ``Maastricht Aachen Airport``
 Names that are also common words or people's names are guarded (``data/name_guards.csv``). Buurt
 names (rules ``word``, ``name``, ``place``) are judged on evidence from their sentence, whatever
 word precedes them (``geo/mentions.py``): ``door Amby``, ``Amby's``, ``Heer en Heugem`` count,
-``de heer Jansen``, ``Amby Winehouse``, ``Jezus van Nazareth`` do not. Other guarded names
+``de heer Jansen``, ``Amby Winehouse``, ``Jezus van Nazareth`` do not; every other buurt name is
+checked for a person's or another place's name (``familie Heugem``, ``Heer (België)``), and names
+in a question answered with a denial (``Wolder? Nooit van gehoord``) are left out. Other guarded names
 (venues, streets, outside places): ``needs_cue`` names count only when capitalised and after a
 locative cue (``op de Markt``; ``data/locative_cues.csv``) or when they are the whole text;
 ``never`` names only as the whole text.
@@ -26,6 +28,7 @@ from .mentions import RULES, MentionJudge
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+")
 _ARTICLES = frozenset({"de", "het", "t", "den"})
+_JOINED = re.compile(r"-[A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ class PhraseIndex:
             return []  # no known phrase starts with any word of the text
         n = len(words)
         spans: list[tuple[int, int]] | None = None
+        denied = self.judge.denied(src) if self.judge is not None and "?" in src else []
         hits: list[Hit] = []
         next_free = 0
         for i in starts:
@@ -128,7 +132,13 @@ class PhraseIndex:
                 matched = src[spans[i][0]:spans[i + size - 1][1]]
                 for entry in entries:
                     guard = entry.guard
-                    if guard in RULES and self.judge is not None:
+                    if denied and any(a <= spans[i][0] < b for a, b, _ in denied):
+                        if rejected is not None:
+                            why = next(w for a, b, w in denied if a <= spans[i][0] < b)
+                            rejected.append(Hit(entry, matched, spans[i][0], whole,
+                                                f"{matched!r} asked about, then denied ({why!r})"))
+                        continue
+                    if (guard in RULES or (guard is None and entry.kind == "buurt")) and self.judge is not None:
                         key = words[i] if size == 1 else " ".join(words[i:i + size])
                         ok, why = self.judge.judge(key, src, spans, words, i, size, whole)
                         if ok:
@@ -140,6 +150,8 @@ class PhraseIndex:
                         guard = "capital"
                     if guard == "needs_cue" and entry.kind == "place" and entry.in_area is False:
                         guard = "capital"  # a false "outside" only withholds a buurt: the safe side
+                    if guard == "needs_cue" and not whole and _JOINED.match(src, spans[i + size - 1][1]):
+                        continue  # "Oost-Europa", "Markt-kraam": part of a longer name
                     if self._accept(guard, whole, capital, cued):
                         hits.append(Hit(entry, matched, spans[i][0], whole))
                 next_free = i + size

@@ -7,8 +7,9 @@ Run: ``python benchmarks/geo/run.py [--seconds 2]`` (after ``make_dataset.py``).
 - ``well_formed_holdout``: the well-formed addresses again, each located by a gazetteer that does
   NOT contain that address (2 folds: half of all address points gone at once), so the chain must
   fall back to PC6 / street;
-- buurt mentions on hand-written sentences the code never reads, "tuned" and "held-out"
-  (``mentions.py``), and the well-formed addresses leave-one-out, split into a "tuned" and a
+- buurt mentions on hand-written sentences the code never reads, "tuned", "spent held-out" (the
+  first held-out set, looked at while tuning since: counts as tuned) and "held-out" (the fresh
+  set, aggregate figures only) (``mentions.py``), and the well-formed addresses leave-one-out, split into a "tuned" and a
   "held-out" half (``addresses.py``): the honest figures;
 - the confusion of wrong assignments (reference -> assigned);
 - inputs/s of the offline chain (``Locator.explain`` without tracing, one core);

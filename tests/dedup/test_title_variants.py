@@ -111,3 +111,73 @@ def test_word_comparison():
     assert not contained and score == 50.0
     ta, tb = normalize_title("Theater: De Vrek van Molière"), normalize_title("De Vrek")
     assert refine(ta, tb, 40.0)[0] == 100.0  # the other title is the subtitle: one side contains it
+
+
+def test_a_doubled_consonant_before_an_ending_is_a_form_of_the_word():
+    assert word_score(("bord", "spellen", "middag"), ("bord", "spel", "middag")) == (100.0, True)
+    assert word_score(("bus", "sen"), ("bussen",))[1]  # joined neighbours, unchanged
+    assert not word_score(("kol",), ("kolen",))[1]  # too short a stem: not a form
+    result = cluster([listing("w-1", "wijkplatform", "Bordspellenmiddag"),
+                      listing("e-1", "expat-agenda", "Board game afternoon")])
+    assert together(result, "w-1", "e-1")
+
+
+def test_a_subtitle_part_counts_only_when_the_other_title_lies_inside_it():
+    # the main part "Repair Café" lies inside the other title, but that one adds a role of its own
+    a = rec("md-1", "maastrichtdoet", "Vrijwilliger Repair Café: kassa", "vacancy", organizer="Repair Café")
+    b = rec("nl-1", "nlvoorelkaar", "Repair Café fietsenmaker", "vacancy", organizer="Repair Café")
+    assert not together(cluster([a, b]), "md-1", "nl-1")
+    c = rec("md-2", "maastrichtdoet", "Chauffeur: flexibele uren", "vacancy", organizer="Trajekt")
+    d = rec("nl-2", "nlvoorelkaar", "Chauffeur", "vacancy", organizer="Trajekt")
+    assert together(cluster([c, d]), "md-2", "nl-2")
+
+
+@pytest.mark.parametrize(("a", "b"), [("Zwemles A-diploma", "Zwemles B-diploma"),
+                                      ("Excursie groep A", "Excursie groep B")])
+def test_letters_that_number_look_alikes_keep_them_apart(a, b):
+    assert normalize_title(a).numbers and normalize_title(a).numbers != normalize_title(b).numbers
+    result = cluster([listing("w-1", "wijkplatform", a), listing("u-1", "uitinmaastricht", b)])
+    assert not together(result, "w-1", "u-1")
+
+
+def test_no_letter_label_in_an_ordinary_title():
+    assert normalize_title("A walk through Wyck").numbers == frozenset()
+    assert normalize_title("Repair Café: Kom langs").numbers == frozenset()
+
+
+def test_volunteers_after_a_role_say_whom_the_role_is_for():
+    assert "vrijwilligers" in normalize_title("Coördinator vrijwilligers").words
+    assert "vrijwilliger" not in normalize_title("Vrijwilliger kledingbank").words  # boilerplate first
+    a = rec("md-1", "maastrichtdoet", "Coördinator vrijwilligers", "vacancy", organizer="Trajekt")
+    b = rec("nl-1", "nlvoorelkaar", "Coördinator evenementen", "vacancy", organizer="Trajekt")
+    assert not together(cluster([a, b]), "md-1", "nl-1")
+    c = rec("md-2", "maastrichtdoet", "Vrijwilliger kledingbank", "vacancy", organizer="Kledingbank")
+    d = rec("nl-2", "nlvoorelkaar", "Kledingbank vrijwilliger", "vacancy", organizer="Kledingbank")
+    assert together(cluster([c, d]), "md-2", "nl-2")
+
+
+@pytest.mark.parametrize(("a", "b"), [("Buurt BBQ", "Buurtbarbecue"), ("Sinterklaasfeest", "St Nicholas party"),
+                                      ("Nieuwjaarsreceptie", "New Year's reception")])
+def test_abbreviations_and_holidays_in_english(a, b):
+    result = cluster([listing("w-1", "wijkplatform", a), listing("e-1", "expat-agenda", b)])
+    assert together(result, "w-1", "e-1")
+
+
+def test_both_titles_adding_a_word_stay_below_the_threshold_whatever_rapidfuzz_says():
+    # rapidfuzz scores these lower than their share of shared words: the word rule still applies
+    ta, tb = normalize_title("Schaakles beginners"), normalize_title("Schaakles gevorderden")
+    score, variant = refine(ta, tb, 65.0)
+    assert variant == "words_differ" and score == 65.0
+    result = cluster([listing("w-1", "wijkplatform", "Schaakles beginners"),
+                      listing("u-1", "uitinmaastricht", "Schaakles gevorderden")])
+    assert not together(result, "w-1", "u-1")
+
+
+def test_a_range_after_a_counting_word_is_not_a_date():
+    assert normalize_title("Groep 1-2 knutselen").numbers == frozenset({1, 2})
+    assert normalize_title("Kinderen 8-14").numbers == frozenset({8, 14})  # no month 14
+    assert normalize_title("Repair Café 14-6").numbers == frozenset()  # a date: taken out
+    assert normalize_title("Buurtfeest 14-6-2025").words == ("buurt", "feest")
+    result = cluster([listing("w-1", "wijkplatform", "Groep 1-2 knutselen"),
+                      listing("u-1", "uitinmaastricht", "Groep 3-4 knutselen")])
+    assert not together(result, "w-1", "u-1")

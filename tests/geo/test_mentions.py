@@ -82,3 +82,83 @@ def test_an_unknown_number_next_to_a_known_one_of_its_pc6(locator):
     res = Locator(locator.b, gaz).explain("Markt 33, 6211 CK Maastricht")
     assert res.buurt_code == "BU09350004"  # as Markt 35 (same PC6), not the PC6 centroid's buurt
     assert "near known Markt 35" in res.matched
+
+
+HEUGEM, DOUSBERG, BELFORT, WYCK = "BU09350601", "BU09350208", "BU09350202", "BU09350006"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Familie Heugem viert feest",  # a name that is no ordinary word: still a surname here
+        "Mevrouw Dousberg neemt afscheid",
+        "Interview met Piet Wyck",
+        "Amby en Jan trouwen in mei",  # beside a given name: two people
+        "Met Scharn & Partners op pad",  # a firm's name
+    ],
+)
+def test_any_buurt_name_after_a_person_title_or_beside_a_given_name_is_a_person(locator, text):
+    res = locator.explain(text)
+    assert res.buurt_code is None
+    assert any("person" in s["note"] or "firm" in s["note"] for s in res.steps)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Met de fiets naar Heugem", HEUGEM),
+        ("Zwemmen bij de Dousberg", DOUSBERG),
+        ("Van Heer naar de Markt: processie op zondag", HEER),  # "Van" starts the sentence: a preposition
+        ("Kunstroute door Wyck", WYCK),
+        ("Wonen achter Scharn", SCHARN),
+    ],
+)
+def test_the_same_names_as_places(locator, text, code):
+    assert locator.explain(text).buurt_code == code
+
+
+def test_a_name_asked_about_and_then_denied_is_not_the_place(locator):
+    assert locator.explain("Wolder? Nooit van gehoord").buurt_code is None
+    res = locator.explain("Amby, Scharn of Heer? Nee: het buurtfeest is dit jaar in Amby")
+    assert res.buurt_code == AMBY
+    assert any("denied" in s["note"] and s["matched"] == "Scharn" for s in res.steps)
+    res = locator.explain("Valkenburg? Nee, gewoon in Malberg")  # an outside place denied as well
+    assert res.buurt_code == MALBERG
+    # a question without a denial still names the place
+    assert locator.explain("Wie helpt mee in Limmel? Meld je aan").buurt_code == LIMMEL
+
+
+@pytest.mark.parametrize("text", ["Kermis in Heer (België)", "Belfort, Frankrijk: stedenreis",
+                                  "Zeilen bij Heeg (Friesland)"])
+def test_a_buurt_name_with_a_place_or_country_elsewhere_after_it_is_that_other_place(locator, text):
+    res = locator.explain(text)
+    assert res.buurt_code is None
+    assert any("elsewhere" in s["note"] or "another meaning" in s["note"] for s in res.steps)
+
+
+def test_the_compass_part_of_a_wijk_name_after_a_locative_cue(locator):
+    res = locator.explain("Buurtfeest in Oost")
+    assert res.buurt_code is None and res.wijk_code == "WK093504"
+    assert locator.explain("Bewoners van West praten mee").wijk_code == "WK093502"
+    for text in ("Reis naar Oost-Europa", "Oost west, thuis best", "Van oost naar west wandelen"):
+        res = locator.explain(text)
+        assert res.buurt_code is None and res.wijk_code is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Wolder Kermis 2025", WOLDER),  # a headline's capitals: an ordinary noun after the name
+        ("Vrijwilligers voor Amby Noord gezocht", AMBY),
+        ("Nazareth Sportpark: voetbaldag", "BU09350403"),
+        ("De pastoor van Heer neemt afscheid", HEER),  # a function "of" the place
+    ],
+)
+def test_a_capitalised_ordinary_word_after_a_name_is_not_a_surname(locator, text, code):
+    assert locator.explain(text).buurt_code == code
+
+
+@pytest.mark.parametrize("text", ["De heer van Heugem vertelt", "Mevrouw van Wolder neemt afscheid",
+                                  "Amby Winehouse tribute", "Belfort Tower is een game"])
+def test_an_honorific_and_a_particle_or_a_surname_after_the_name_is_a_person(locator, text):
+    assert locator.explain(text).buurt_code is None
