@@ -201,7 +201,8 @@ class Pipeline:
         self._stats_lock = threading.Lock()
         self.stage_seconds: Counter[str] = Counter()
         """Seconds per stage summed over every source run by this pipeline (worker threads add
-        up): wait, fetch, parse, normalise, locate, store, dedup."""
+        up): wait (for a host's turn, or for another source's store to finish), fetch, parse,
+        normalise, locate, store (holding the store), dedup."""
 
     def placement(self, source: Source):
         """The source's location strategy (``area``/``venue``/``online``, see ``geo.strategy``);
@@ -363,8 +364,10 @@ class Pipeline:
         complete = outcome.complete and outcome.failed == 0
         status = "not_modified" if outcome.not_modified else "ok"
         reason = None
-        store_started = time.monotonic()
+        asked = time.monotonic()
         with self._store_lock, self.engine.begin() as conn:
+            store_started = time.monotonic()  # waiting for another source's store is "wait"
+            self._add_seconds({"wait": store_started - asked})
             if not outcome.not_modified:
                 if outcome.fetched < source.min_items:
                     reason = str(QualityError(source.id, f"{outcome.fetched} records, fewer than min_items={source.min_items}"))
