@@ -301,6 +301,16 @@ def test_jobs_waiting_for_one_host_never_hold_up_another_hosts_job():
                 job.close()
 
 
+def test_max_items_keeps_the_first_items_in_listing_order_run_after_run(web):
+    # in the warm service, the pool's idle threads would race for the host's turn; the
+    # requests of a crawl take it in the scheduler's order, so max_items takes the first items
+    vacancy_bank(web)
+    for n in range(6):
+        records, crawler = crawl(bank(web, f"eerste-{n}", max_items=4, http={"delay": 0.0}))
+        assert [r.fields["title"] for r in records] == [v[1] for v in VACATURES[:4]]
+        assert not crawler.complete
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _close_services():
     yield
