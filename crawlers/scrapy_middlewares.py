@@ -141,12 +141,22 @@ class PoliteRetryMiddleware(RetryMiddleware):
 class SharedPacingMiddleware:
     """Holds the host's turn in ``crawlers.pacing`` from just before the download until its
     response (or failure) comes back. The wait for the turn runs in a thread, so the reactor
-    keeps serving other hosts meanwhile."""
+    keeps serving other hosts (and, in the Scrapy service process, other jobs) meanwhile.
+
+    A crawl's requests to one host take their turns in the order they reach this middleware
+    (the scheduler's order: breadth-first, so ``max_items`` keeps a listing's first items): each
+    waits in the reactor (a ``DeferredLock``, first come first served) until the one before it
+    has its turn, and only then waits for its own in a thread. Threads racing for the host's
+    lock would take turns in any order, and in a long-lived process, whose pool threads are
+    already started, they do. A request stopped while it waits gives back the turn its thread
+    still gets, so a turn is never held by nobody."""
 
     META = "tim_pacing_host"
 
     def __init__(self, delay: float):
         self.delay = delay
+        self._order: dict[str, object] = {}
+        """Per host, the DeferredLock that keeps this crawl's requests in order."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -154,12 +164,39 @@ class SharedPacingMiddleware:
 
     async def process_request(self, request, spider=None):
         from scrapy.utils.defer import maybe_deferred_to_future
-        from twisted.internet import threads
+        from twisted.internet import defer
 
         host = urlsplit(request.url).hostname or ""
-        await maybe_deferred_to_future(threads.deferToThread(PACER.acquire, host, self.delay))
+        order = self._order.get(host)
+        if order is None:
+            order = self._order[host] = defer.DeferredLock()
+        await maybe_deferred_to_future(order.acquire())
+        try:
+            await maybe_deferred_to_future(self._turn(host))
+        finally:
+            order.release()  # the next request to the host may wait for its turn now
         request.meta[self.META] = host
         return None
+
+    def _turn(self, host: str):
+        """A Deferred that fires when this process has the host's turn. If it was cancelled
+        first, the turn is released as soon as the thread has it."""
+        from twisted.internet import defer, threads
+        from twisted.python.failure import Failure
+
+        waiter = defer.Deferred()
+
+        def got(result):
+            if not waiter.called:
+                if isinstance(result, Failure):
+                    waiter.errback(result)
+                else:
+                    waiter.callback(result)
+            elif not isinstance(result, Failure):
+                PACER.release(host)
+
+        threads.deferToThread(PACER.acquire, host, self.delay).addBoth(got)
+        return waiter
 
     def _release(self, request) -> None:
         host = request.meta.pop(self.META, None)

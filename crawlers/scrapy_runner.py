@@ -14,7 +14,9 @@ one of ``done`` (``complete``, ``reason``, the service's ``pid``) or ``fail`` (t
 raised). Anything else the process prints goes to stderr.
 
 The process ends on stdin EOF (its parent closed it, or died) and also when it finds itself
-re-parented (``os.getppid()`` changed), so it never outlives the parent that started it. It
+re-parented (``os.getppid()`` changed), so it never outlives the parent that started it: two
+plain threads watch for these and end the process within ``EXIT_GRACE_SECONDS`` even if the
+reactor is stuck, and whatever stops the reactor ends the process at once. It
 ignores SIGINT (a terminal's Ctrl-C reaches the parent too, which decides); SIGTERM ends it.
 """
 
@@ -25,6 +27,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import traceback
 from typing import Any, NoReturn
 
@@ -118,22 +121,35 @@ class Service:
             self.start(str(message["job"]), message["spec"])
 
     def shutdown(self) -> None:
-        """Stop every crawler and the reactor; exit within ``EXIT_GRACE_SECONDS`` regardless."""
-        timer = threading.Timer(EXIT_GRACE_SECONDS, os._exit, (0,))
-        timer.daemon = True
-        timer.start()
+        """Stop every crawler and the reactor (in the reactor thread)."""
         if self.reactor.running:
             self.reactor.stop()  # CrawlerProcess's "before shutdown" trigger stops the crawlers
 
 
+def _end_soon(reactor, service: Service) -> None:
+    """Ask the reactor to stop, and exit after ``EXIT_GRACE_SECONDS`` whatever it does (called
+    from a plain thread: a reactor that is stuck must not keep the process alive)."""
+    timer = threading.Timer(EXIT_GRACE_SECONDS, os._exit, (0,))
+    timer.daemon = True
+    timer.start()
+    reactor.callFromThread(service.shutdown)
+
+
 def _read_jobs(stdin, reactor, service: Service) -> None:
-    """The stdin reader thread: hands each line to the reactor; EOF shuts the service down."""
+    """The stdin reader thread: hands each line to the reactor; EOF ends the process."""
     try:
         for line in stdin:
             if line.strip():
                 reactor.callFromThread(service.handle, line)
     finally:
-        reactor.callFromThread(service.shutdown)
+        _end_soon(reactor, service)
+
+
+def _watch_parent(parent: int, reactor, service: Service) -> None:
+    """The parent watchdog thread: a changed parent pid means the parent is gone."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    _end_soon(reactor, service)
 
 
 def main() -> NoReturn:
@@ -147,18 +163,15 @@ def main() -> NoReturn:
     from scrapy.utils.reactor import install_reactor
 
     install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
-    from twisted.internet import reactor, task
+    from twisted.internet import reactor
 
     service = Service(out)
     stdin = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
 
-    def orphaned() -> None:
-        if os.getppid() != parent:
-            service.shutdown()
-
-    task.LoopingCall(orphaned).start(PARENT_CHECK_SECONDS, now=False)
     threading.Thread(target=_read_jobs, args=(stdin, reactor, service), daemon=True,
                      name="scrapy-service-stdin").start()
+    threading.Thread(target=_watch_parent, args=(parent, reactor, service), daemon=True,
+                     name="scrapy-service-parent").start()
     code = 0
     try:
         service.process.start(stop_after_crawl=False, install_signal_handlers=False)

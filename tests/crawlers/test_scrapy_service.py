@@ -223,26 +223,40 @@ def test_the_service_is_closed_when_idle(web, monkeypatch):
     assert again.scrapy_pid not in (None, crawler.scrapy_pid)
 
 
-def test_the_service_does_not_outlive_a_killed_parent(tmp_path, web):
+@pytest.mark.parametrize("pipe_held_elsewhere", [False, True])
+def test_the_service_does_not_outlive_a_killed_parent(tmp_path, web, pipe_held_elsewhere):
     # a parent process that starts the service with one crawl, reports the pid, then dies
-    # by SIGKILL (no atexit, no cleanup): its Scrapy service process must exit by itself
+    # by SIGKILL (no atexit, no cleanup): its Scrapy service process must exit by itself, on
+    # stdin EOF or, when another process still holds the pipe's write end (so no EOF comes),
+    # because its parent changed
     vacancy_bank(web)
     script = tmp_path / "parent.py"
     script.write_text(textwrap.dedent(f"""
-        import os, signal, sys
+        import os, signal, subprocess, sys
         from tests.crawlers.conftest import crawl, make_source
+        from tim.crawlers import scrapy_service
         src = make_source({web.url("/vacatures")!r}, "html", follow="a.vacature", next="li.next a",
                           fields={{"title": "h1::text"}})
         records, crawler = crawl(src)
-        print(crawler.scrapy_pid, len(records), flush=True)
+        holder = 0
+        if {pipe_held_elsewhere!r}:
+            fd = scrapy_service.service()._proc.stdin.fileno()
+            holder = subprocess.Popen(["sleep", "60"], pass_fds=[fd], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL).pid
+        print(crawler.scrapy_pid, len(records), holder, flush=True)
         os.kill(os.getpid(), signal.SIGKILL)
     """))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([os.getcwd(), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == -signal.SIGKILL, proc.stderr
-    pid, count = map(int, proc.stdout.split())
-    assert count == len(VACATURES)
-    assert wait_gone(pid, 15), f"scrapy service {pid} outlived its parent"
+    pid, count, holder = map(int, proc.stdout.split())
+    try:
+        assert count == len(VACATURES)
+        assert wait_gone(pid, 15), f"scrapy service {pid} outlived its parent"
+        assert not holder or alive(holder)  # the pipe really was still open
+    finally:
+        if holder:
+            os.kill(holder, signal.SIGKILL)
 
 
 def test_ctrl_c_is_the_parents_to_handle(tmp_path, web):
@@ -299,6 +313,16 @@ def test_jobs_waiting_for_one_host_never_hold_up_another_hosts_job():
         finally:
             for job in waiting:
                 job.close()
+
+
+def test_max_items_keeps_the_first_items_in_listing_order_run_after_run(web):
+    # in the warm service, the pool's idle threads would race for the host's turn; the
+    # requests of a crawl take it in the scheduler's order, so max_items takes the first items
+    vacancy_bank(web)
+    for n in range(6):
+        records, crawler = crawl(bank(web, f"eerste-{n}", max_items=4, http={"delay": 0.0}))
+        assert [r.fields["title"] for r in records] == [v[1] for v in VACATURES[:4]]
+        assert not crawler.complete
 
 
 @pytest.fixture(autouse=True, scope="module")
