@@ -442,6 +442,13 @@ class Pipeline:
                               seconds=f"{report.seconds:.2f}")
             return report
 
+        if any(s.kind == "html" for s in sources):
+            from tim.crawlers import scrapy_service
+
+            try:  # its ~2 s of start-up overlap the other sources' crawls
+                scrapy_service.start()
+            except OSError as exc:  # the html crawls will say what is wrong
+                log.warning(logfmt("scrapy_service_not_started", error=exc))
         n = min(max_concurrency or self.config.settings.max_concurrency, len(sources))
         if n <= 1:
             return [one(src) for src in sources]

@@ -164,6 +164,17 @@ class ScrapyService:
             data = data[os.write(fd, data):]
 
     # -- jobs -----------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the child now, without a job (it imports Scrapy while other sources crawl);
+        unused, it closes after ``IDLE_SECONDS`` like an idle one."""
+        with self._lock:
+            if self._proc is None or self._proc.poll() is not None:
+                self._proc = self._spawn()
+                if not self._jobs and self._idle_timer is None:
+                    self._idle_timer = threading.Timer(IDLE_SECONDS, self._close_if_idle)
+                    self._idle_timer.daemon = True
+                    self._idle_timer.start()
+
     def submit(self, spec: dict[str, Any]) -> Job:
         """Send one job to the child (starting it when there is none) and return it."""
         with self._lock:
@@ -242,6 +253,11 @@ def service() -> ScrapyService:
 def submit(spec: dict[str, Any]) -> Job:
     """Run one html job in the process's Scrapy service."""
     return service().submit(spec)
+
+
+def start() -> None:
+    """Start the process's Scrapy service ahead of its first job (see ``ScrapyService.start``)."""
+    service().start()
 
 
 @atexit.register

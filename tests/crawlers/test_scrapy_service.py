@@ -223,6 +223,21 @@ def test_the_service_is_closed_when_idle(web, monkeypatch):
     assert again.scrapy_pid not in (None, crawler.scrapy_pid)
 
 
+def test_a_service_started_ahead_serves_the_next_crawl_and_closes_unused(web, monkeypatch):
+    vacancy_bank(web)
+    scrapy_service.close_all()
+    scrapy_service.start()  # as Pipeline.run_sources does when a run has html sources
+    pid = scrapy_service.service().pid
+    assert pid is not None
+    _, crawler = crawl(bank(web, "vooruit"))
+    assert crawler.scrapy_pid == pid  # the crawl used the process started ahead
+    scrapy_service.close_all()
+    monkeypatch.setattr(scrapy_service, "IDLE_SECONDS", 0.2)
+    scrapy_service.start()  # started, never used: closed once idle
+    unused = scrapy_service.service().pid
+    assert unused is not None and wait_gone(unused, 15)
+
+
 @pytest.mark.parametrize("pipe_held_elsewhere", [False, True])
 def test_the_service_does_not_outlive_a_killed_parent(tmp_path, web, pipe_held_elsewhere):
     # a parent process that starts the service with one crawl, reports the pid, then dies
