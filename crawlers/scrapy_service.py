@@ -214,7 +214,7 @@ class ScrapyService:
             self._idle_timer = None
         self.close(only_if_idle=True)
 
-    def close(self, only_if_idle: bool = False) -> None:
+    def close(self, only_if_idle: bool = False, quiet: bool = False) -> None:
         """Close the child's stdin (it exits on EOF) and wait for it; kill it if it lingers."""
         with self._lock:
             proc = self._proc
@@ -233,7 +233,8 @@ class ScrapyService:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        log.info("scrapy service closed pid=%d", proc.pid)
+        if not quiet:  # at interpreter exit the log's streams may be closed already
+            log.info("scrapy service closed pid=%d", proc.pid)
 
 
 _services: dict[str, ScrapyService] = {}
@@ -260,13 +261,15 @@ def start() -> None:
     service().start()
 
 
-@atexit.register
-def close_all() -> None:
-    """Close every service's child (at interpreter exit; tests may call it too)."""
+def close_all(quiet: bool = False) -> None:
+    """Close every service's child (at interpreter exit, quietly; tests may call it too)."""
     with _services_lock:
         services = list(_services.values())
     for svc in services:
-        svc.close()
+        svc.close(quiet=quiet)
+
+
+atexit.register(close_all, quiet=True)
 
 
 def _forget_after_fork() -> None:
