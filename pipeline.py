@@ -120,59 +120,46 @@ class SourceMemo:
     """What a source's stored items were made from, to skip the work for what did not change.
 
     ``normalised_as`` of an item = hash(raw hash, document URL, recipe); the recipe covers the
-    code and data (:func:`code_fingerprint`), the source's settings, the boundaries and the
-    geocoder. A record whose value matches its stored item is that item again, unchanged: it is
-    not normalised or located. A page that came back unchanged (``Replay``) stands for the items
-    stored from it (``fetched_url``)."""
+    code and data (:func:`code_fingerprint`), the source's settings and the locator's
+    :attr:`~tim.geo.Locator.fingerprint`. A record whose value matches its stored item is that
+    item again, unchanged: it is not normalised or located. A page that came back unchanged
+    (``Replay``) stands for the items stored from it (``fetched_url``). The stored values are read
+    at the first question (a source whose one document is not modified asks none)."""
 
     def __init__(self, engine: Engine, source: Source, locator):
-        from tim.normalizers.item import item_id, source_key
-        from tim.normalizers.urls import safe_http_url
-        from tim.store.tables import ItemRow
-
-        self.source = source
-        self._item_id, self._source_key, self._safe_url = item_id, source_key, safe_http_url
+        self.engine, self.source = engine, source
         self.online_geocoder = getattr(locator, "online", None) is not None
-        table = getattr(locator, "address_table", None) or {}
-        recipe = "\0".join([code_fingerprint(), source.model_dump_json(),
-                             str(getattr(locator, "boundary_version", "")), str(len(table)),
-                             getattr(locator, "_settings", None).model_dump_json()
-                             if getattr(locator, "_settings", None) is not None else ""])
+        recipe = "\0".join([code_fingerprint(), source.model_dump_json(), getattr(locator, "fingerprint", "")])
         self.recipe = hashlib.sha1(recipe.encode()).hexdigest()
-        t = ItemRow.__table__
-        self.made_as: dict[str, str] = {}
-        pages: dict[str, tuple[object, list[str]]] = {}
-        with engine.connect() as conn:
-            for r in conn.execute(select(t.c.id, t.c.fetched_url, t.c.normalised_as, t.c.last_seen)
-                                  .where(t.c.source_id == source.id)):
-                if r.normalised_as:
-                    self.made_as[r.id] = r.normalised_as
-                if r.fetched_url:
-                    # a page's items now are those seen when it was last read (or replayed):
-                    # one run stamps them all with one last_seen; items it no longer listed
-                    # kept an older one
-                    last, ids = pages.get(r.fetched_url, (None, []))
-                    if last is None or r.last_seen > last:
-                        pages[r.fetched_url] = (r.last_seen, [r.id])
-                    elif r.last_seen == last:
-                        ids.append(r.id)
-        self.by_page = {url: ids for url, (_last, ids) in pages.items()}
+        self._stored: tuple[dict[str, str], dict[str, list[str]]] | None = None
+
+    def _load(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        if self._stored is None:
+            from tim.store.items import made_of
+
+            with self.engine.connect() as conn:
+                self._stored = made_of(conn, self.source.id)
+        return self._stored
 
     def made_of(self, raw: RawRecord) -> str:
         return hashlib.sha1(f"{raw.raw_hash}\0{raw.fetched_url}\0{self.recipe}".encode()).hexdigest()
 
     def unchanged(self, raw: RawRecord) -> str | None:
         """The id of the stored item ``raw`` would make again, or ``None`` (normalise it)."""
-        if not self.made_as:
+        from tim.normalizers.item import item_id, source_key
+        from tim.normalizers.urls import safe_http_url
+
+        made = self._load()[0]
+        if not made:
             return None
         try:
-            key = self._source_key(raw, self._safe_url(raw.fetched_url) if raw.fetched_url else None)
+            key = source_key(raw, safe_http_url(raw.fetched_url) if raw.fetched_url else None)
         except Exception:  # noqa: BLE001  (the normaliser will say what is wrong with it)
             return None
         if not key:
             return None
-        iid = self._item_id(self.source.id, key)
-        return iid if self.made_as.get(iid) == self.made_of(raw) else None
+        iid = item_id(self.source.id, key)
+        return iid if made.get(iid) == self.made_of(raw) else None
 
     def stamp(self, item: Item, raw: RawRecord) -> None:
         """Set ``item.normalised_as``, unless its place may come out otherwise next time (an
@@ -183,7 +170,7 @@ class SourceMemo:
             item.normalised_as = self.made_of(raw)
 
     def page(self, url: str) -> list[str]:
-        return self.by_page.get(url, [])
+        return self._load()[1].get(url, [])
 
 
 class Pipeline:

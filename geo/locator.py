@@ -158,6 +158,13 @@ class Locator:
         """Label of the boundary set in use (recorded per item)."""
         return self.b.version
 
+    @property
+    def fingerprint(self) -> str:
+        """What this locator's answers depend on beyond the bundled data: the boundary set, the
+        imported CBS address table (its size) and the geocoder settings."""
+        settings = self._settings.model_dump_json() if self._settings is not None else ""
+        return f"{self.gemeente}|{self.boundary_version}|{len(self.address_table)}|{settings}"
+
     def buurten(self) -> list[Buurt]:
         """The buurten of the boundary set in use (WGS84 polygons), with CBS inhabitants when imported."""
         return [replace(b, inhabitants=self.inhabitants.get(b.code, b.inhabitants)) for b in self.b.buurten]

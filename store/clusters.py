@@ -211,9 +211,6 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
             update(t).where(t.c.id == bindparam("_id")).values(cluster_id=bindparam("_cid")),
             [{"_id": i, "_cid": c} for i, c in moved],
         )
-        for i, c in moved:
-            if i in full:
-                full[i]["cluster_id"] = c
 
     members: dict[str, list[str]] = defaultdict(list)
     for i, c in result.assignments.items():

@@ -82,6 +82,26 @@ def item_to_row(item: Item, now, run_id: int | None) -> dict:
     }
 
 
+def made_of(conn: Connection, source_id: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """What the source's stored items were made from: item id -> ``normalised_as``, and document
+    URL -> the ids of the items its last read (or replay) saw. One run stamps all of a page's
+    items with one ``last_seen``; an item the page no longer listed kept an older one."""
+    t = ItemRow.__table__
+    made: dict[str, str] = {}
+    pages: dict[str, tuple[object, list[str]]] = {}
+    for r in conn.execute(select(t.c.id, t.c.fetched_url, t.c.normalised_as, t.c.last_seen)
+                          .where(t.c.source_id == source_id)):
+        if r.normalised_as:
+            made[r.id] = r.normalised_as
+        if r.fetched_url:
+            last, ids = pages.get(r.fetched_url, (None, []))
+            if last is None or r.last_seen > last:
+                pages[r.fetched_url] = (r.last_seen, [r.id])
+            elif r.last_seen == last:
+                ids.append(r.id)
+    return made, {url: ids for url, (_last, ids) in pages.items()}
+
+
 _GEO_COLS = ("buurt_code", "wijk_code", "geo_method", "lat", "lon", "geo_conflict", "boundary_version")
 
 
