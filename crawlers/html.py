@@ -1,9 +1,9 @@
 """``html``: any site without an API, read with CSS/XPath selectors on Scrapy.
 
 Scrapy runs in a separate process so its Twisted reactor never blocks or conflicts with the
-caller: one long-lived service process (``crawlers.scrapy_service``, started by the first html
-crawl) runs every html source run of the process as a job of its own, concurrently, each with its
-own Scrapy settings from the same ``HttpSettings`` (``crawlers.scrapy_settings``); the job's
+caller: one long-lived service process (``crawlers.scrapy_service``, started ahead by
+``Pipeline.run`` or by the first html crawl) runs every html source run of the process as a job
+of its own, concurrently, each with its own Scrapy settings from the same ``HttpSettings`` (``crawlers.scrapy_settings``); the job's
 records stream back as JSON lines and are yielded as they arrive. Failure of the first listing page
 (or sitemap) fails the source; a failed detail page is a record error; a failed later listing page
 marks the crawl incomplete. If the service process dies during a run, that run fails with a
@@ -43,11 +43,10 @@ class HtmlCrawler(Crawler):
             "headers": self.http.source_headers(),  # secrets go over stdin, never argv
             "allowance": sorted(self.http.private_allowance()),
         }
-        known = getattr(self.http.validators, "known", None)
         if self.http.validators is not None:  # a stored run: pages are fetched conditionally
             spec["validators"] = {url: {"etag": v.etag, "last_modified": v.last_modified,
                                         "body_hash": v.body_hash, "meta": v.meta}
-                                  for url, v in (known() if known else {}).items()}
+                                  for url, v in self.http.validators.known().items()}
         return spec
 
     def crawl(self) -> Iterator[RawRecord]:

@@ -51,6 +51,10 @@ class ValidatorStore(Protocol):
 
     def put(self, url: str, validators: Validators) -> None: ...
 
+    def known(self) -> dict[str, Validators]:
+        """Every stored URL of the source (for a crawl done in another process)."""
+        ...
+
 
 class MemoryValidatorStore:
     """A dict-backed :class:`ValidatorStore` (tests, dry runs)."""
@@ -63,6 +67,9 @@ class MemoryValidatorStore:
 
     def put(self, url: str, validators: Validators) -> None:
         self.data[url] = validators
+
+    def known(self) -> dict[str, Validators]:
+        return dict(self.data)
 
 
 @dataclass
