@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 CREDENTIAL_HEADERS = frozenset({"authorization", "cookie", "proxy-authorization"})
+DRAIN_BYTES = 64 * 1024
+"""Largest unwanted body (a redirect's or an error page) read to keep its connection alive."""
 
 
 class ValidatorStore(Protocol):
@@ -445,15 +447,35 @@ class HttpClient:
     def _handle(self, r: httpx.Response, url: str,
                 dog: _Watchdog) -> tuple[FetchResponse, str | None]:
         resp = FetchResponse(url=url, status=r.status_code, headers=r.headers)
+        if 200 <= r.status_code < 300:
+            resp.content = self._read_capped(r, url, dog)
+            return resp, None
+        self._drain(r, dog)
         if r.status_code in REDIRECT_STATUSES and r.headers.get("location"):
             return resp, r.headers["location"]
         if r.status_code == 429 or r.status_code >= 500:
             raise _Retry(f"HTTP {r.status_code}", parse_retry_after(r.headers.get("retry-after")),
                          status=r.status_code)
-        if not 200 <= r.status_code < 300:
-            return resp, None
-        resp.content = self._read_capped(r, url, dog)
         return resp, None
+
+    @staticmethod
+    def _drain(r: httpx.Response, dog: _Watchdog) -> None:
+        """Read the small body of a response we do not keep (304, redirect, 4xx/5xx), so that its
+        connection goes back to the pool: a response closed unread closes its connection, and
+        an unchanged run (every answer a 304) would open one connection per request. Only a
+        body of known length up to ``DRAIN_BYTES`` is read (a 304 has none); any other, or one
+        still coming at the deadline, is dropped with its connection instead."""
+        length = r.headers.get("content-length")
+        if r.status_code != 304 and not (length and length.isdigit() and int(length) <= DRAIN_BYTES):
+            return
+        read = 0
+        try:
+            for chunk in r.iter_raw():
+                read += len(chunk)
+                if read > DRAIN_BYTES or time.monotonic() >= dog.deadline:
+                    return
+        except httpx.HTTPError:
+            return
 
     def _read_capped(self, r: httpx.Response, url: str, dog: _Watchdog) -> bytes:
         cap = self.settings.max_bytes

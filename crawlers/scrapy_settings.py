@@ -67,6 +67,11 @@ def scrapy_settings(s: HttpSettings, headers: dict[str, str],
         "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
         "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
         "COOKIES_ENABLED": False,
+        # Scrapy's check for a generator callback that returns a value re-reads and re-parses the
+        # callback's source for every response (its cache is keyed on the bound method, a new
+        # object each time): a quarter of the service's CPU. tests/crawlers/test_html.py makes
+        # the same check once, on the spider's code.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": "WARNING",
         "LOGSTATS_INTERVAL": 0,

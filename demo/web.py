@@ -26,6 +26,8 @@ class Request:
     body: bytes
     at: float
     """time.monotonic() when the request arrived."""
+    peer: tuple = ()
+    """The client's (address, port): requests over one kept-alive connection share it."""
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -57,6 +59,7 @@ class LocalWeb:
 
         class _H(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):  # noqa: ANN002
                 return
@@ -72,6 +75,7 @@ class LocalWeb:
                     headers={k.lower(): v for k, v in self.headers.items()},
                     body=body,
                     at=time.monotonic(),
+                    peer=tuple(self.client_address),
                 )
                 with web._lock:
                     web.log.append(req)

@@ -111,3 +111,19 @@ def test_sitemap_discovery_jsonld_fallback_and_max_items(web):
     assert web.requests_to("/over-ons") == []  # sitemap_pattern
     repair = next(r.fields for r in records if r.fields["title"] == "Repair Café Wittevrouwenveld")
     assert repair["starts_at"] == "2025-04-12T14:00:00+02:00" and repair["postcode"] == "6224 ER"
+
+
+def test_no_spider_callback_is_a_generator_returning_a_value():
+    """Scrapy's own per-response check is off (it re-parsed the callback's source for every
+    response): the spider's callbacks are checked here instead, once. A generator callback that
+    returns a value loses it silently."""
+    import inspect
+
+    from scrapy.utils.misc import is_generator_with_return_value
+
+    from tim.crawlers.scrapy_spider import TimSpider
+
+    callbacks = [f for name, f in vars(TimSpider).items()
+                 if inspect.isgeneratorfunction(f) or name.endswith("_failed")]
+    assert len(callbacks) >= 4
+    assert [f.__name__ for f in callbacks if is_generator_with_return_value(f)] == []

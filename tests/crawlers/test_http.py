@@ -280,3 +280,29 @@ def test_salted_conditional_fetch_reparses_when_the_salt_changes(web):
         assert http.fetch(url, conditional=True, salt="2025-03-01").not_modified
         assert not http.fetch(url, conditional=True, salt="2025-03-02").not_modified
     assert all("if-none-match" not in r.headers for r in web.requests_to("/agenda.ics"))
+
+
+def test_304_redirect_and_404_keep_the_connection_alive(web):
+    """An unchanged run answers every request with a 304: each must reuse the connection rather
+    than open a new one (a response closed unread closes its connection)."""
+    web.route("/feed", lambda req: Response(b"", 304) if req.headers.get("if-none-match") == '"v1"'
+              else Response("<rss>1</rss>", headers={"ETag": '"v1"'}))
+    web.route("/old", Response(b"moved", 301, headers={"Location": "/feed"}))
+    web.route("/big-error", Response(b"x" * 200_000, 404))
+    store = MemoryValidatorStore()
+    with client(web, "/feed", http={"obey_robots": False}, validators=store) as http:
+        http.fetch(web.url("/feed"), conditional=True)
+        http.commit_validators()
+        for _ in range(3):
+            assert http.fetch(web.url("/feed"), conditional=True).not_modified
+        assert http.fetch(web.url("/old")).status == 200
+        with pytest.raises(FetchError, match="HTTP 404"):
+            http.fetch(web.url("/nope"))
+        http.fetch(web.url("/feed"))
+        with pytest.raises(FetchError, match="HTTP 404"):
+            http.fetch(web.url("/big-error"))  # too large to read for nothing: dropped
+        http.fetch(web.url("/feed"))
+    peers = [r.peer for r in web.log]
+    assert len(peers) == 10
+    assert len(set(peers[:9])) == 1, peers  # one connection for 304s, the redirect and a small 404
+    assert peers[9] != peers[8]  # the large error body was not read: its connection was closed
