@@ -41,6 +41,11 @@ from tim.normalizers.address import fold
 RULES = frozenset({"word", "name", "place"})
 
 _YEAR = re.compile(r"\s*\(\s*\d{4}\s*\)")
+#: second parts of French and Walloon place names joined by hyphens (Heer-sur-Meuse)
+_FOREIGN_JOINS = frozenset({"sur", "les", "lez", "sous", "aux"})
+#: "X in/bij (de) (Oost-)Region": a place of that name in that region
+_PLACED_IN = frozenset({"in", "bij", "nabij", "onder"})
+_ARTICLES_COMPASS = frozenset({"de", "het", "den", "t", "oost", "west", "noord", "zuid"})
 _SENTENCE_END = re.compile(r"[.!?:;\n\u2013\u2014|]|\s-\s")
 
 
@@ -207,12 +212,24 @@ class MentionJudge:
                     name: str) -> str | None:
         """``Heer (België)``, ``Belfort, Frankrijk``: the name with a place or country outside the
         area right after it (in brackets or after a comma) is another place of that name."""
-        nxt = i + size
-        if nxt >= len(words) or words[nxt] not in self.elsewhere:
+        nxt, n = i + size, len(words)
+        if nxt >= n:
             return None
         gap = src[spans[nxt - 1][1]:spans[nxt][0]].strip()
-        if gap in ("(", ",", "[", "/"):
+        if gap == "-" and words[nxt] in _FOREIGN_JOINS:  # Heer-sur-Meuse, Campagne-lès-Hesdin
+            return f"{name}-{src[spans[nxt][0]:spans[nxt][1]]}...: a place name of another country"
+        if words[nxt] in self.elsewhere and gap in ("(", ",", "[", "/"):
             return f"{name}{gap if gap != ',' else ','} {src[spans[nxt][0]:spans[nxt][1]]}: a place of that name elsewhere"
+        # "Nazareth in Oost-Vlaanderen", "Malberg in de Eifel": placed in a region or place outside
+        j = nxt
+        if gap or words[j] not in _PLACED_IN:
+            return None
+        j += 1
+        while j < n and words[j] in _ARTICLES_COMPASS:
+            j += 1
+        if j < n and words[j] in self.elsewhere:
+            return (f"{name} {words[nxt]} ... {src[spans[j][0]:spans[j][1]]}: "
+                    "a place of that name elsewhere")
         return None
 
     def judge(self, key: str, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,

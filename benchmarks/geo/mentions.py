@@ -4,6 +4,8 @@
 (see ``HELDOUT.md``):
 
 * ``tuning_mentions.csv``: looked at while the mention rules were tuned ("tuned");
+* ``tuning3_mentions.csv``: a second tuning set, written apart from the rules and then looked at
+  while tuning ("tuned 3");
 * ``heldout_mentions.csv``: the first held-out set, scored once and then looked at while the rules
   were tuned again ("spent held-out": it counts as tuned);
 * ``heldout2_mentions.csv``: a fresh held-out set, written apart from the rules ("held-out"). Only
@@ -26,7 +28,8 @@ from tim.geo import Locator
 
 HERE = Path(__file__).resolve().parent
 #: (label, file, errors may be shown): the fresh held-out set never shows its texts.
-SETS = (("tuned", "tuning_mentions.csv", True), ("spent held-out", "heldout_mentions.csv", True),
+SETS = (("tuned", "tuning_mentions.csv", True), ("tuned 3", "tuning3_mentions.csv", True),
+        ("spent held-out", "heldout_mentions.csv", True),
         ("held-out", "heldout2_mentions.csv", False))
 
 

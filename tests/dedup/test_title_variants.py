@@ -30,6 +30,9 @@ def listing(id, source, title, day=14, hour=14, place=WYCK, **fields):
         ("Taalcafé", "Language café"),
         ("Rommelmarkt", "Flea market"),
         ("Hardloopgroep", "Running group"),
+        ("Informatieavond warmtenet", "Information evening district heating"),
+        ("Intocht Sinterklaas", "Arrival of Saint Nicholas"),
+        ("Paddenstoelenwandeling Wolder", "Mushroom walk Wolder"),
     ],
 )
 def test_same_day_time_and_place_with_a_title_variant_is_one(a, b):

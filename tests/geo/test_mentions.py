@@ -136,6 +136,21 @@ def test_a_buurt_name_with_a_place_or_country_elsewhere_after_it_is_that_other_p
     assert any("elsewhere" in s["note"] or "another meaning" in s["note"] for s in res.steps)
 
 
+@pytest.mark.parametrize("text", ["Cultuurcentrum in Nazareth in Oost-Vlaanderen",
+                                  "Het kasteel van Malberg in de Eifel",
+                                  "Een brug voor Heer-sur-Meuse", "Dorpsfeest in Campagne-lès-Hesdin"])
+def test_a_buurt_name_placed_in_a_region_elsewhere_or_joined_to_a_french_particle(locator, text):
+    res = locator.explain(text)
+    assert res.buurt_code is None, text
+    assert any("elsewhere" in s["note"] or "another country" in s["note"] for s in res.steps)
+
+
+@pytest.mark.parametrize(("text", "code"), [("Kermis in Heer bij Maastricht", HEER),
+                                            ("Malberg in het nieuws", MALBERG)])
+def test_a_buurt_name_before_in_or_bij_a_place_in_the_area_stays_the_buurt(locator, text, code):
+    assert locator.explain(text).buurt_code == code
+
+
 def test_the_compass_part_of_a_wijk_name_after_a_locative_cue(locator):
     res = locator.explain("Buurtfeest in Oost")
     assert res.buurt_code is None and res.wijk_code == "WK093504"
