@@ -67,7 +67,10 @@ def variants() -> Variants:
             raise ValueError(f"{VARIANTS_FILE.name}: [english] / [abbreviations] line without '=': {line!r}")
         en, nl = (_fold(part) for part in line.split("=", 1))
         words = tuple(en.split())
-        english.setdefault(words[0], []).append((words, tuple(nl.split())))
+        same = english.setdefault(words[0], [])
+        if any(phrase == words for phrase, _nl in same):  # only the first would ever be used
+            raise ValueError(f"{VARIANTS_FILE.name}: {en!r} is given twice in [english] / [abbreviations]")
+        same.append((words, tuple(nl.split())))
     english_words = frozenset(_fold(w) for w in sections.get("english_words", []))
     return Variants(
         english={k: tuple(sorted(v, key=lambda p: len(p[0]), reverse=True)) for k, v in english.items()},

@@ -210,8 +210,10 @@ class MentionJudge:
 
     def other_place(self, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
                     name: str) -> str | None:
-        """``Heer (België)``, ``Belfort, Frankrijk``: the name with a place or country outside the
-        area right after it (in brackets or after a comma) is another place of that name."""
+        """Another place of that name: the name with a place or country outside the area right
+        after it (``Heer (België)``, ``Belfort, Frankrijk``), placed in one (``Nazareth in
+        Oost-Vlaanderen``, ``Malberg in de Eifel``), or joined to a French particle
+        (``Heer-sur-Meuse``)."""
         nxt, n = i + size, len(words)
         if nxt >= n:
             return None
@@ -221,10 +223,9 @@ class MentionJudge:
         if words[nxt] in self.elsewhere and gap in ("(", ",", "[", "/"):
             return f"{name}{gap if gap != ',' else ','} {src[spans[nxt][0]:spans[nxt][1]]}: a place of that name elsewhere"
         # "Nazareth in Oost-Vlaanderen", "Malberg in de Eifel": placed in a region or place outside
-        j = nxt
-        if gap or words[j] not in _PLACED_IN:
+        if gap or words[nxt] not in _PLACED_IN:
             return None
-        j += 1
+        j = nxt + 1
         while j < n and words[j] in _ARTICLES_COMPASS:
             j += 1
         if j < n and words[j] in self.elsewhere:
