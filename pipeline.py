@@ -186,6 +186,9 @@ class Pipeline:
         self._locator_lock = threading.Lock()
         self._store_lock = threading.Lock()  # one source's store transaction at a time
         self._stats_lock = threading.Lock()
+        self._workers = None  # tim.processes.WorkerPool of [settings] processes, started on first use
+        self._workers_lock = threading.Lock()
+        self._worker_seconds: dict[int, dict[str, float]] = {}
         self.stage_seconds: Counter[str] = Counter()
         """Seconds per stage summed over every source run by this pipeline (worker threads add
         up): wait (for a host's turn, or for another source's store to finish), fetch, parse,
@@ -340,12 +343,7 @@ class Pipeline:
             if not isinstance(exc, TimError):
                 log.error(logfmt("source_crashed", source=source.id, run=report.run_id,
                                  trace=traceback.format_exc(limit=5)))
-            with self._store_lock, self.engine.begin() as conn:
-                finish_run(conn, report.run_id, status="failed", complete=False, error=report.error)
-                update_source_state(conn, source.id, run_id=report.run_id, outcome="failed", reason=report.error)
-            report.seconds = time.monotonic() - started
-            log.error(logfmt("run_failed", source=source.id, run=report.run_id, error=report.error))
-            return report
+            return self._failed(report, started)
 
         report.fetched, report.failed, report.errors = outcome.fetched, outcome.failed, outcome.errors
         complete = outcome.complete and outcome.failed == 0
@@ -393,6 +391,18 @@ class Pipeline:
                         seconds=f"{report.seconds:.2f}"))
         return report
 
+    def _failed(self, report: SourceReport, started: float) -> SourceReport:
+        """Store ``report`` (its ``error`` set) as the failed run of its source."""
+        from tim.store.runs import finish_run, update_source_state
+
+        report.status = "failed"
+        with self._store_lock, self.engine.begin() as conn:
+            finish_run(conn, report.run_id, status="failed", complete=False, error=report.error)
+            update_source_state(conn, report.source_id, run_id=report.run_id, outcome="failed", reason=report.error)
+        report.seconds = time.monotonic() - started
+        log.error(logfmt("run_failed", source=report.source_id, run=report.run_id, error=report.error))
+        return report
+
     # -- all sources ------------------------------------------------------------------------
     def sources(self, source_ids: list[str] | None = None) -> list[Source]:
         if source_ids:
@@ -419,11 +429,18 @@ class Pipeline:
         ``[settings] max_concurrency``); reports come back in the order of ``sources``.
         ``tracker`` (task ``crawl``) gets a step per source."""
 
+        pooled = sum(s.kind != "html" for s in sources) > 1 and self.start_workers()
+
+        def run(src: Source, on_record=None) -> SourceReport:
+            if pooled and src.kind != "html":
+                return self._run_in_worker(src, on_record)
+            return self.run_source(src, on_record=on_record)
+
         def one(src: Source) -> SourceReport:
             if tracker is None:
-                return self.run_source(src)
+                return run(src)
             tracker.step(src.id)
-            report = self.run_source(src, on_record=tracker.add_records if tracker.progress else None)
+            report = run(src, on_record=tracker.add_records if tracker.progress else None)
             tracker.step_done(current=src.id, status=report.status, fetched=report.fetched,
                               inserted=report.inserted, updated=report.updated, failed=report.failed,
                               seconds=f"{report.seconds:.2f}")
@@ -442,6 +459,80 @@ class Pipeline:
         with ThreadPoolExecutor(max_workers=n, thread_name_prefix="tim-crawl") as pool:
             futures = [pool.submit(one, src) for src in sources]
             return [f.result() for f in futures]
+
+    # -- worker processes ([settings] processes) ------------------------------------------
+    def start_workers(self) -> bool:
+        """Start the warm crawl processes of ``[settings] processes`` (once: later runs of this
+        pipeline reuse them); False when this pipeline crawls in its own process only (1 process,
+        no store, or an in-memory SQLite database that other processes cannot open).
+
+        Each worker process has a pipeline of its own: its own engine on the same database, its
+        own locator (``Locator.load`` with the ``[geocoder]`` settings; a locator given to this
+        pipeline stays here) and ``ceil(max_concurrency / processes)`` crawl threads. Hosts stay
+        paced across all of them (``crawlers.pacing``' run directory, created before they start)."""
+        n = self.config.settings.processes
+        if n <= 1 or self.engine is None or self.engine.url.get_backend_name() == "sqlite" and \
+                self.engine.url.database in (None, "", ":memory:"):
+            return False
+        with self._workers_lock:
+            if self._workers is None:
+                from tim.crawlers.pacing import PACER
+                from tim.processes import WorkerPool
+
+                PACER.directory  # noqa: B018  (exported in the environment the children inherit)
+                threads = -(-self.config.settings.max_concurrency // n)
+                url = self.engine.url.render_as_string(hide_password=False)
+                pool = WorkerPool(n, threads, _crawl_worker, (self.config, url), name="tim-crawl-worker")
+                pool.start()
+                self._workers = pool
+        return True
+
+    @property
+    def workers(self):
+        """The :class:`tim.processes.WorkerPool` of the worker processes, or ``None``; its tasks are
+        ``(source id, run id, report progress?)``."""
+        return self._workers
+
+    def worker_peak_rss_mb(self) -> float:
+        """Sum of the worker processes' peak resident memory, in MB (0 without them)."""
+        return self._workers.peak_rss_mb() if self._workers is not None else 0.0
+
+    def close(self) -> None:
+        """End the worker processes, if any (they also end with this process)."""
+        with self._workers_lock:
+            pool, self._workers = self._workers, None
+        if pool is not None:
+            pool.close()
+
+    def _run_in_worker(self, source: Source, on_record: Callable[[int], None] | None) -> SourceReport:
+        """``run_source`` in a worker process; a worker that dies fails only its own sources."""
+        from tim.processes import TaskFailed, WorkerDied
+        from tim.store.runs import start_run
+        from tim.store.tables import RunRow
+
+        started = time.monotonic()
+        run_id = start_run(self.engine, source.id)
+        future = self._workers.submit((source.id, run_id, on_record is not None), on_note=on_record)
+        try:
+            report, pid, seconds = future.result()
+        except (WorkerDied, TaskFailed) as exc:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(RunRow.status, RunRow.error).where(RunRow.id == run_id)).one()
+            log.error(logfmt("source_crashed", source=source.id, run=run_id, error=str(exc).splitlines()[0]))
+            report = SourceReport(source.id, run_id=run_id)
+            if row.status != "running":  # it ended after its run was stored: that run stands
+                report.status, report.error = row.status, row.error
+                report.seconds = time.monotonic() - started
+                return report
+            report.error = f"source {source.id!r}: {exc}"
+            return self._failed(report, started)
+        with self._stats_lock:  # the worker's totals so far; keep what is new
+            last = self._worker_seconds.setdefault(pid, {})
+            for k, v in seconds.items():
+                if v > last.get(k, 0.0):
+                    self.stage_seconds[k] += v - last.get(k, 0.0)
+                    last[k] = v
+        return report
 
     def dedup(self) -> dict:
         """Re-cluster all active items, rebuild the bundled items and the organisation directory."""
@@ -470,6 +561,50 @@ class Pipeline:
                 if value in (None, "", []):
                     missing[f] += 1
         return outcome, {f: missing.get(f, 0) for f in PREVIEW_FIELDS}
+
+
+class _RecordNotes:
+    """A worker's progress: records counted here, notified to the parent at most every 0.2 s."""
+
+    def __init__(self, notify: Callable[[int], None]):
+        self.notify, self.n, self.at = notify, 0, time.monotonic()
+
+    def add(self, n: int = 1) -> None:
+        self.n += n
+        if time.monotonic() - self.at >= 0.2:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.n:
+            self.notify(self.n)
+        self.n, self.at = 0, time.monotonic()
+
+
+def _crawl_worker(config: Config, db_url: str):
+    """``setup`` of a crawl worker process (:mod:`tim.processes`): a pipeline of its own, its geo
+    data loaded; returns the handler of a task ``(source id, run id, report progress?)``, which
+    gives back ``(SourceReport, pid, the worker's stage seconds so far)``."""
+    import os
+
+    from tim.store.db import make_engine
+
+    pipe = Pipeline(config, make_engine(db_url))
+    pipe.locator  # noqa: B018  (loaded before the first task, not during it)
+
+    def handle(task: tuple[str, int, bool], notify: Callable[[int], None]):
+        source_id, run_id, progress = task
+        notes = _RecordNotes(notify) if progress else None
+        try:
+            report = pipe.run_source(config.source(source_id), run_id=run_id,
+                                     on_record=notes.add if notes is not None else None)
+        finally:
+            if notes is not None:
+                notes.flush()
+        with pipe._stats_lock:
+            seconds = dict(pipe.stage_seconds)
+        return report, os.getpid(), seconds
+
+    return handle
 
 
 def reassign(engine: Engine, locator, sources: list[Source] | None = None, *,

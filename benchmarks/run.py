@@ -1,14 +1,17 @@
 """Scale benchmark of the whole pipeline on a synthetic source web (issue #11).
 
     python benchmarks/run.py --items 2000 [--hosts 20] [--delay 0] [--db URL] [--concurrency 8]
+                             [--processes CORES]
 
 Serves ``benchmarks/scale/synthweb.py``'s world on 127.0.0.2, 127.0.0.3, ... (a child process),
 then, in this process with the geo data loaded once: a first ``Pipeline.run`` into a fresh
 database (SQLite file by default; ``--db postgresql://...`` uses a fresh schema there), an
 unchanged re-run, a run after 1% of the items changed, and a baseline of the same documents
 fetched with httpx and parsed with feedparser / icalendar / json / extruct, nothing stored. The
-re-runs use the same ``Pipeline`` (warm, as the scheduler's long-lived one). Stage times are summed
-over the worker threads. Prints wall times and items/s, time per stage, peak RSS, database size,
+re-runs use the same ``Pipeline`` (warm, as the scheduler's long-lived one). With ``--processes``
+above 1 (default: the number of cores) the pipeline crawls in that many warm worker processes
+(``[settings] processes``), started before the first run and timed on the start-up line; the
+baseline stays one process. Stage times are summed over the worker threads of every process. Prints wall times and items/s, time per stage, peak RSS, database size,
 geo accuracy and dedup F1 against the world's truth, the politeness bound with ``--delay``, and
 as its last line exactly one ``RESULT ...`` line.
 """
@@ -164,6 +167,7 @@ def main() -> int:
     ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--db", default=None, help="sqlite:///FILE (default: a temporary file) or postgresql://...")
     ap.add_argument("--concurrency", type=int, default=8, help="[settings] max_concurrency")
+    ap.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="[settings] processes")
     ap.add_argument("--seed", type=int, default=11)
     args = ap.parse_args()
     if args.hosts < 1 or args.hosts > 250:
@@ -176,7 +180,7 @@ def main() -> int:
         with SyntheticWeb(args.items, args.hosts, args.seed) as web:
             world = web.world
             cfg_path = tmp / "sources.toml"
-            cfg_path.write_text(world.config_text(web.ports, args.delay, args.concurrency), encoding="utf-8")
+            cfg_path.write_text(world.config_text(web.ports, args.delay, args.concurrency, args.processes), encoding="utf-8")
             cfg = load_config(cfg_path)
             engine = make_engine(url)
             t = time.monotonic()
@@ -186,11 +190,15 @@ def main() -> int:
             per_host = Counter(h for (h, _p) in world.documents(web.ports))
             print(f"world: items={world.items} sources={len(world.sources)} {dict(kinds)} hosts={args.hosts} "
                   f"documents={sum(per_host.values())} duplicate_groups={len(world.dup_groups)} db={url.split('?')[0]}")
-            print(f"startup (not in the times below): imports_s={imports_s:.2f} geo_load_s={geo_s:.2f}")
-
             pipe = Pipeline(cfg, engine, locator=locator)
+            t = time.monotonic()
+            pooled = pipe.start_workers()
+            workers_s = time.monotonic() - t
+            print(f"startup (not in the times below): imports_s={imports_s:.2f} geo_load_s={geo_s:.2f} "
+                  f"worker_processes={args.processes if pooled else 0} workers_start_s={workers_s:.2f}")
+
             first_s, _ = run_once(pipe, "first run")
-            print(f"  items/s={world.items / first_s:.0f} peak_rss_mb={peak_rss_mb()[0]:.0f} "
+            print(f"  items/s={world.items / first_s:.0f} peak_rss_mb={peak_rss_mb()[0] + pipe.worker_peak_rss_mb():.0f} "
                   f"db_mb={db_size():.1f}")
             geo, prec, rec, f1, found = accuracy(engine, world, web.ports)
             print(f"  truth: items_found={found}/{len(world.truth)} geo_accuracy={geo:.3f} "
@@ -207,10 +215,14 @@ def main() -> int:
             one_s, _ = run_once(pipe, "1% changed run")
             base_s = baseline(web, args.concurrency)
             print(f"baseline (httpx + feedparser/icalendar/json/extruct, nothing stored, {args.concurrency} "
-                  f"threads): wall_s={base_s:.2f}")
+                  f"threads, one process): wall_s={base_s:.2f}")
             own, kids = peak_rss_mb()
-            print(f"peak RSS: this process {own:.0f} MB, largest child (web server / Scrapy) {kids:.0f} MB; "
+            workers_mb = pipe.worker_peak_rss_mb()
+            pipe.close()
+            print(f"peak RSS: this process {own:.0f} MB + worker processes {workers_mb:.0f} MB = "
+                  f"{own + workers_mb:.0f} MB; largest other child (web server / Scrapy) {kids:.0f} MB; "
                   f"db_mb={db_size():.1f}")
+            own += workers_mb
             engine.dispose()
     finally:
         cleanup()

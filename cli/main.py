@@ -28,6 +28,10 @@ def crawl(
     source_ids: Annotated[list[str] | None, typer.Argument(help="Source ids to run (default: every enabled source).")] = None,
     db: DbOption = None,
     config: ConfigOption = DEFAULT_CONFIG,
+    processes: Annotated[int | None, typer.Option(
+        "--processes", "-p", min=1,
+        help="Worker processes to crawl in (default: [settings] processes; use the number of cores for many sources).",
+    )] = None,
     verbose: Verbose = False,
 ) -> None:
     """Run the whole pipeline once: crawl, normalise, geocode, store, de-duplicate.
@@ -39,12 +43,17 @@ def crawl(
 
     setup_logging(verbose)
     cfg = load(config)
+    if processes is not None:
+        cfg.settings.processes = processes
     engine = engine_for(db)
+    pipe = Pipeline(cfg, engine)
     try:
         with progress_display("crawl") as progress:
-            reports = Pipeline(cfg, engine).run(source_ids or None, progress=progress)
+            reports = pipe.run(source_ids or None, progress=progress)
     except Exception as exc:  # noqa: BLE001
         fail(str(exc))
+    finally:
+        pipe.close()
     console.print(run_summary(reports))
     if any(r.status in ("failed", "suspect") for r in reports):
         raise typer.Exit(1)

@@ -33,6 +33,12 @@ class HttpSettings(ConfigModel):
     max_concurrency: int = Field(default=8, ge=1)
     """Sources crawled at the same time by one ``tim crawl`` (and one scheduler cycle); requests
     to any one host still go one at a time, ``delay`` apart. Global only (not per source)."""
+    processes: int = Field(default=1, ge=1)
+    """Processes that share those ``max_concurrency`` crawls: with more than 1, ``tim crawl`` runs
+    the sources (all but the ``html`` kind, which run in the Scrapy service) in that many warm
+    worker processes, each with its own geo data, so that parsing, normalising, locating and
+    storing use more than one core. Set it to the number of cores for a long source list; 1
+    (the default) keeps everything in one process. Global only."""
 
 
 class HttpOverrides(ConfigModel):

@@ -43,11 +43,13 @@ allow_private_network = true
 """
 
 
-def test_crawl_reports_a_failed_source_exits_1_and_keeps_the_others(tmp_path, demo_web):
+@pytest.mark.parametrize("processes", [[], ["--processes", "2"]], ids=["one-process", "two-processes"])
+def test_crawl_reports_a_failed_source_exits_1_and_keeps_the_others(tmp_path, demo_web, processes):
     cfg = _config(tmp_path, demo_web, BROKEN.format(base=demo_web.url("")))
     db = f"sqlite:///{tmp_path / 't.db'}"
     runner = CliRunner()
-    res = runner.invoke(app, ["crawl", "gemeente-nieuws", "kapotte-bron", "--db", db, "--config", str(cfg)])
+    res = runner.invoke(app, ["crawl", "gemeente-nieuws", "kapotte-bron", "--db", db, "--config", str(cfg),
+                              *processes])
     assert res.exit_code == 1, res.output
     assert "kapotte-bron" in res.output and "failed" in res.output and "HTTP 404" in res.output
     assert "gemeente-nieuws" in res.output

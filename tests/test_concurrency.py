@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import signal
+import threading
+import time
+from collections import Counter
 from datetime import datetime
+
+import pytest
 
 from sqlalchemy import select
 
@@ -17,7 +24,7 @@ from tim.demo.sites import build_demo_web, demo_config_text
 from tim.demo.web import LocalWeb, Response
 from tim.pipeline import Pipeline
 from tim.store.db import make_engine
-from tim.store.tables import ClusterRow, ItemRow
+from tim.store.tables import ClusterRow, ItemRow, RunRow
 
 DELAY = 0.3
 PAGES = 3
@@ -56,20 +63,33 @@ postcode = "pc"
 """
 
 
-def _config(tmp_path, text: str, max_concurrency: int):
-    p = tmp_path / f"sources-{max_concurrency}.toml"
-    p.write_text(f"[settings]\nmax_concurrency = {max_concurrency}\n" + text, encoding="utf-8")
+def _config(tmp_path, text: str, max_concurrency: int, processes: int = 1):
+    p = tmp_path / f"sources-{max_concurrency}-{processes}.toml"
+    p.write_text(f"[settings]\nmax_concurrency = {max_concurrency}\nprocesses = {processes}\n" + text,
+                 encoding="utf-8")
     return load_config(p)
 
 
-def test_two_hosts_fetched_at_once_while_each_host_keeps_its_delay(tmp_path, sqlite_url):
+def _run(cfg, engine, **kw):
+    pipe = Pipeline(cfg, engine)
+    try:
+        reports = pipe.run(**kw)
+        assert (pipe.workers is not None) == (cfg.settings.processes > 1)
+        return reports
+    finally:
+        pipe.close()
+
+
+@pytest.mark.parametrize("processes", [1, 2])
+def test_two_hosts_fetched_at_once_while_each_host_keeps_its_delay(tmp_path, sqlite_url, processes):
     # two sources on host 127.0.0.2, one on 127.0.0.3: the two hosts overlap in time, the two
-    # sources sharing 127.0.0.2 take turns on it, DELAY apart (server-side arrival times)
+    # sources sharing 127.0.0.2 take turns on it, DELAY apart (server-side arrival times), also
+    # when the sources are crawled in two worker processes (the pacing run directory is shared)
     with LocalWeb("127.0.0.2") as a1, LocalWeb("127.0.0.2") as a2, LocalWeb("127.0.0.3") as b:
         for w, prefix in ((a1, "a1"), (a2, "a2"), (b, "b")):
             _paged_api(w, prefix)
-        cfg = _config(tmp_path, _source("a-een", a1) + _source("a-twee", a2) + _source("b", b), 8)
-        reports = Pipeline(cfg, make_engine(sqlite_url)).run()
+        cfg = _config(tmp_path, _source("a-een", a1) + _source("a-twee", a2) + _source("b", b), 8, processes)
+        reports = _run(cfg, make_engine(sqlite_url))
         assert [r.status for r in reports] == ["ok", "ok", "ok"]
         assert [r.inserted for r in reports] == [2 * PAGES] * 3
         host_a = sorted(r.at for r in a1.log + a2.log)
@@ -82,15 +102,16 @@ def test_two_hosts_fetched_at_once_while_each_host_keeps_its_delay(tmp_path, sql
     assert any(host_a[0] < t < host_a[-1] for t in host_b)
 
 
-def test_a_failing_source_among_concurrent_ones_is_contained(tmp_path, sqlite_url):
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_failing_source_among_concurrent_ones_is_contained(tmp_path, sqlite_url, processes):
     with LocalWeb("127.0.0.2") as good1, LocalWeb("127.0.0.3") as bad, LocalWeb("127.0.0.4") as good2:
         _paged_api(good1, "g1")
         _paged_api(bad, "x", fail=True)
         _paged_api(good2, "g2")
         cfg = _config(tmp_path, _source("goed-een", good1, 0.01) + _source("stuk", bad, 0.01)
-                      + _source("goed-twee", good2, 0.01), 3)
+                      + _source("goed-twee", good2, 0.01), 3, processes)
         engine = make_engine(sqlite_url)
-        reports = Pipeline(cfg, engine).run()
+        reports = _run(cfg, engine)
     by_id = {r.source_id: r for r in reports}
     assert [r.source_id for r in reports] == ["goed-een", "stuk", "goed-twee"]  # config order
     assert by_id["stuk"].status == "failed" and "'stuk'" in by_id["stuk"].error and "500" in by_id["stuk"].error
@@ -121,28 +142,106 @@ def _stored(engine) -> tuple[list, list]:
     return items, clusters
 
 
-def test_sequential_and_concurrent_runs_store_the_same(tmp_path):
+def test_sequential_concurrent_and_multi_process_runs_store_the_same(tmp_path):
     web = build_demo_web(today=datetime.now(TZ).date()).start()
     try:
         text = demo_config_text(web.url(""))
+        assert "[settings]" in text
         results = []
-        for n in (1, 8):
-            cfg_path = tmp_path / f"demo-{n}.toml"
-            cfg_path.write_text(text.replace("[settings]", f"[settings]\nmax_concurrency = {n}", 1)
-                                if "[settings]" in text else f"[settings]\nmax_concurrency = {n}\n" + text,
-                                encoding="utf-8")
+        for n, processes in ((1, 1), (8, 1), (8, 2)):
+            cfg_path = tmp_path / f"demo-{n}-{processes}.toml"
+            cfg_path.write_text(text.replace("[settings]", f"[settings]\nmax_concurrency = {n}\n"
+                                             f"processes = {processes}", 1), encoding="utf-8")
             cfg = load_config(cfg_path)
-            assert cfg.settings.max_concurrency == n
-            engine = make_engine(f"sqlite:///{tmp_path / f'tim-{n}.db'}")
-            reports = Pipeline(cfg, engine).run()
+            assert (cfg.settings.max_concurrency, cfg.settings.processes) == (n, processes)
+            engine = make_engine(f"sqlite:///{tmp_path / f'tim-{n}-{processes}.db'}")
+            reports = _run(cfg, engine)
             results.append(([(r.source_id, r.status, r.fetched, r.inserted, r.failed) for r in reports],
                             _stored(engine)))
             engine.dispose()
     finally:
         web.stop()
-    (seq_reports, seq_store), (con_reports, con_store) = results
-    assert seq_reports == con_reports
-    assert len(seq_store[0]) > 50 and seq_store == con_store
+    (seq_reports, seq_store), *others = results
+    assert len(seq_store[0]) > 50
+    for reports, store in others:
+        assert reports == seq_reports
+        assert store == seq_store
+
+
+def test_a_worker_process_that_dies_fails_only_its_own_source(tmp_path, sqlite_url):
+    # three sources in two worker processes; when only the source "hangt" is left in flight, its
+    # process is killed: that run fails and says so, the others are stored, and the next run
+    # (in a replacement process) stores "hangt" too
+    hang = threading.Event()
+    hang.set()
+    with LocalWeb("127.0.0.2") as good1, LocalWeb("127.0.0.3") as slow, LocalWeb("127.0.0.4") as good2:
+        _paged_api(good1, "g1")
+        _paged_api(good2, "g2")
+        _paged_api(slow, "h")
+        quick = slow.routes["/api"]
+
+        def hanging(req):
+            while hang.is_set():
+                time.sleep(0.02)
+            return quick(req)
+
+        slow.route("/api", hanging)
+        cfg = _config(tmp_path, _source("goed-een", good1, 0.01) + _source("hangt", slow, 0.01)
+                      + _source("goed-twee", good2, 0.01), 3, processes=2)
+        engine = make_engine(sqlite_url)
+        pipe = Pipeline(cfg, engine)
+        try:
+            assert pipe.start_workers()
+            before = set(pipe.workers.pids)
+            killed = []
+
+            def killer():
+                deadline = time.monotonic() + 60
+                while time.monotonic() < deadline:
+                    running = pipe.workers.running()
+                    left = [(pid, t[0]) for pid, tasks in running.items() for t in tasks]
+                    if left == [] or len(left) > 1 or left[0][1] != "hangt" or not slow.log:
+                        time.sleep(0.01)
+                        continue
+                    os.kill(left[0][0], signal.SIGKILL)
+                    killed.append(left[0][0])
+                    return
+
+            t = threading.Thread(target=killer)
+            t.start()
+            reports = {r.source_id: r for r in pipe.run()}
+            t.join()
+            hang.clear()
+            assert len(killed) == 1
+            assert reports["hangt"].status == "failed"
+            assert "'hangt'" in reports["hangt"].error and "killed by signal 9" in reports["hangt"].error
+            assert reports["goed-een"].status == reports["goed-twee"].status == "ok"
+            with engine.connect() as conn:
+                stored = Counter(r.source_id for r in conn.execute(select(ItemRow.source_id)))
+                run = conn.execute(select(RunRow).where(RunRow.id == reports["hangt"].run_id)).one()
+            assert stored == {"goed-een": 2 * PAGES, "goed-twee": 2 * PAGES}
+            assert run.status == "failed" and "killed by signal 9" in run.error
+            again = {r.source_id: r for r in pipe.run()}
+            assert {r.status for r in again.values()} <= {"ok", "not_modified"}
+            assert again["hangt"].inserted == 2 * PAGES
+            assert killed[0] not in pipe.workers.pids and len(pipe.workers.pids) == 2
+            assert set(pipe.workers.pids) != before
+        finally:
+            hang.clear()
+            pipe.close()
+
+
+def test_progress_of_sources_in_worker_processes_reaches_the_caller(tmp_path, sqlite_url):
+    with LocalWeb("127.0.0.2") as a, LocalWeb("127.0.0.3") as b:
+        _paged_api(a, "a")
+        _paged_api(b, "b")
+        cfg = _config(tmp_path, _source("a", a, 0.01) + _source("b", b, 0.01), 2, processes=2)
+        events = []
+        reports = _run(cfg, make_engine(sqlite_url), progress=events.append)
+    assert [r.status for r in reports] == ["ok", "ok"]
+    finished = [e for e in events if e.event == "step_finished"]
+    assert sorted(e.current for e in finished) == ["a", "b"]
+    assert events[-1].event == "finished" and events[-1].records == 4 * PAGES  # relayed from the children
 
 
 def test_pacing_is_shared_between_processes_through_the_run_directory(tmp_path):

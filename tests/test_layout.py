@@ -15,7 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OURS = ("config", "crawlers", "normalizers", "geo", "dedup", "store", "exports", "feeds", "scheduler",
-        "cli", "demo", "pipeline", "errors", "records")
+        "cli", "demo", "pipeline", "errors", "records", "processes")
 
 
 def _python(code: str, tmp_path: Path) -> subprocess.CompletedProcess:

@@ -271,9 +271,9 @@ class World:
         return base + {"rss": "/feed.rss", "ical": "/agenda.ics", "json": "/api/1.json",
                        "jsonld": "/lijst/1.html", "html": "/lijst/1.html"}[src.kind]
 
-    def config_text(self, ports: dict[int, int], delay: float, max_concurrency: int) -> str:
+    def config_text(self, ports: dict[int, int], delay: float, max_concurrency: int, processes: int = 1) -> str:
         out = [f"[settings]\ndelay = {delay}\ntimeout = 60.0\nretries = 1\nbackoff = 0.2\nobey_robots = false\n"
-               f"max_concurrency = {max_concurrency}\n"]
+               f"max_concurrency = {max_concurrency}\nprocesses = {processes}\n"]
         for src in self.sources:
             out.append(f'\n[[sources]]\nid = "{src.sid}"\nkind = "{src.kind}"\nurl = "{self.start_url(src, ports)}"\n'
                        f'item_kind = "{src.item_kind}"\nallow_private_network = true\nmax_pages = 50\n'
