@@ -429,10 +429,10 @@ class Pipeline:
         ``[settings] max_concurrency``); reports come back in the order of ``sources``.
         ``tracker`` (task ``crawl``) gets a step per source."""
 
-        pooled = sum(s.kind != "html" for s in sources) > 1 and self.start_workers()
+        pooled = len(sources) > 1 and self.start_workers()
 
         def run(src: Source, on_record=None) -> SourceReport:
-            if pooled and src.kind != "html":
+            if pooled:
                 return self._run_in_worker(src, on_record)
             return self.run_source(src, on_record=on_record)
 
@@ -446,13 +446,8 @@ class Pipeline:
                               seconds=f"{report.seconds:.2f}")
             return report
 
-        if any(s.kind == "html" for s in sources):
-            from tim.crawlers import scrapy_service
-
-            try:  # its ~2 s of start-up overlap the other sources' crawls
-                scrapy_service.start()
-            except OSError as exc:  # the html crawls will say what is wrong
-                log.warning(logfmt("scrapy_service_not_started", error=exc))
+        if not pooled and any(s.kind == "html" for s in sources):
+            _start_scrapy_service()  # its ~2 s of start-up overlap the other sources' crawls
         n = min(max_concurrency or self.config.settings.max_concurrency, len(sources))
         if n <= 1:
             return [one(src) for src in sources]
@@ -463,7 +458,8 @@ class Pipeline:
     # -- worker processes ([settings] processes) ------------------------------------------
     def start_workers(self) -> bool:
         """Start the warm crawl processes of ``[settings] processes`` (once: later runs of this
-        pipeline reuse them); False when this pipeline crawls in its own process only (1 process,
+        pipeline reuse them; each starts a Scrapy service of its own when the configuration has
+        ``html`` sources); False when this pipeline crawls in its own process only (1 process,
         no store, or an in-memory SQLite database that other processes cannot open).
 
         Each worker process has a pipeline of its own: its own engine on the same database, its
@@ -563,6 +559,15 @@ class Pipeline:
         return outcome, {f: missing.get(f, 0) for f in PREVIEW_FIELDS}
 
 
+def _start_scrapy_service() -> None:
+    from tim.crawlers import scrapy_service
+
+    try:
+        scrapy_service.start()
+    except OSError as exc:  # the html crawls will say what is wrong
+        log.warning(logfmt("scrapy_service_not_started", error=exc))
+
+
 class _RecordNotes:
     """A worker's progress: records counted here, notified to the parent at most every 0.2 s."""
 
@@ -590,6 +595,8 @@ def _crawl_worker(config: Config, db_url: str):
 
     pipe = Pipeline(config, make_engine(db_url))
     pipe.locator  # noqa: B018  (loaded before the first task, not during it)
+    if any(s.kind == "html" and s.enabled for s in config.sources):
+        _start_scrapy_service()  # this process's own, for its html sources
 
     def handle(task: tuple[str, int, bool], notify: Callable[[int], None]):
         source_id, run_id, progress = task

@@ -35,9 +35,9 @@ class HttpSettings(ConfigModel):
     to any one host still go one at a time, ``delay`` apart. Global only (not per source)."""
     processes: int = Field(default=1, ge=1)
     """Processes that share those ``max_concurrency`` crawls: with more than 1, ``tim crawl`` runs
-    the sources (all but the ``html`` kind, which run in the Scrapy service) in that many warm
-    worker processes, each with its own geo data, so that parsing, normalising, locating and
-    storing use more than one core. Set it to the number of cores for a long source list; 1
+    the sources in that many warm worker processes, each with its own geo data (and its own Scrapy
+    service for ``html`` sources), so that parsing, normalising, locating and storing use more
+    than one core. Set it to the number of cores for a long source list; 1
     (the default) keeps everything in one process. Global only."""
 
 

@@ -103,14 +103,14 @@ def test_two_hosts_fetched_at_once_while_each_host_keeps_its_delay(tmp_path, sql
 
 
 @pytest.mark.parametrize("processes", [1, 2])
-def test_a_failing_source_among_concurrent_ones_is_contained(tmp_path, sqlite_url, processes):
+def test_a_failing_source_among_concurrent_ones_is_contained(tmp_path, db_url, processes):
     with LocalWeb("127.0.0.2") as good1, LocalWeb("127.0.0.3") as bad, LocalWeb("127.0.0.4") as good2:
         _paged_api(good1, "g1")
         _paged_api(bad, "x", fail=True)
         _paged_api(good2, "g2")
         cfg = _config(tmp_path, _source("goed-een", good1, 0.01) + _source("stuk", bad, 0.01)
                       + _source("goed-twee", good2, 0.01), 3, processes)
-        engine = make_engine(sqlite_url)
+        engine = make_engine(db_url)
         reports = _run(cfg, engine)
     by_id = {r.source_id: r for r in reports}
     assert [r.source_id for r in reports] == ["goed-een", "stuk", "goed-twee"]  # config order
