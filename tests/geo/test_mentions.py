@@ -177,3 +177,19 @@ def test_a_capitalised_ordinary_word_after_a_name_is_not_a_surname(locator, text
                                   "Amby Winehouse tribute", "Belfort Tower is een game"])
 def test_an_honorific_and_a_particle_or_a_surname_after_the_name_is_a_person(locator, text):
     assert locator.explain(text).buurt_code is None
+
+
+@pytest.mark.parametrize("text", [
+    "Met wat geluk zie je op de akkers de hazendans van de rammelaars",
+    "Vanaf de belvedère bovenop het oude fabriekje heb je een prachtig uitzicht",
+])
+def test_buurt_names_that_are_ordinary_words_do_not_count_in_lower_case(locator, text):
+    res = locator.explain(text)
+    assert res.buurt_code is None, res
+    assert any("lower case" in (s.get("note") or "") for s in res.steps), res.steps
+
+
+@pytest.mark.parametrize(("text", "code"), [("Buurtfeest in Belvédère op zaterdag", "BU09350303"),
+                                            ("Speeltuin Hazendans krijgt nieuwe schommels", "BU09350208")])
+def test_the_same_names_capitalised_are_the_buurt(locator, text, code):
+    assert locator.explain(text).buurt_code == code
