@@ -7,7 +7,8 @@ Serves ``benchmarks/scale/synthweb.py``'s world on 127.0.0.2, 127.0.0.3, ... (a 
 then, in this process with the geo data loaded once: a first ``Pipeline.run`` into a fresh
 database (SQLite file by default; ``--db postgresql://...`` uses a fresh schema there), an
 unchanged re-run, a run after 1% of the items changed, and a baseline of the same documents
-fetched with httpx and parsed with feedparser / icalendar / json / extruct, nothing stored. The
+fetched with httpx and parsed with feedparser / icalendar / json / extruct (sitemaps with Scrapy's
+``Sitemap``), nothing stored. The
 re-runs use the same ``Pipeline`` (warm, as the scheduler's long-lived one). With ``--processes``
 above 1 (default: the number of cores) the pipeline crawls in that many warm worker processes
 (``[settings] processes``), started before the first run and timed on the start-up line; the
@@ -135,6 +136,7 @@ def baseline(web: SyntheticWeb, workers: int) -> float:
     import feedparser
     import httpx
     import icalendar
+    from scrapy.utils.sitemap import Sitemap
 
     urls = web.urls()
     local = __import__("threading").local()
@@ -151,6 +153,8 @@ def baseline(web: SyntheticWeb, workers: int) -> float:
             return len(icalendar.Calendar.from_ical(body).walk("VEVENT"))
         if kind == "json":
             return len(json.loads(body)["data"]["results"])
+        if url.endswith("/sitemap.xml"):  # the sitemap of a JSON-LD or HTML site
+            return len(list(Sitemap(body)))
         return len(extruct.extract(body.decode("utf-8"), base_url=url, syntaxes=["json-ld", "microdata"],
                                    uniform=True)["json-ld"])
 

@@ -80,6 +80,12 @@ class Source(ConfigModel):
     """jsonld/html: a sitemap.xml URL to discover detail pages instead of a listing page."""
     sitemap_pattern: str | None = None
     """jsonld/html with sitemap: regular expression a URL must match to be crawled."""
+    sitemap_lastmod: bool = True
+    """jsonld/html with sitemap: trust a page's ``<lastmod>``: a detail page read after its lastmod
+    (with ``LASTMOD_SLACK`` for clocks) is not fetched again; its stored items stand."""
+    sitemap_recheck_days: float = Field(default=7.0, gt=0)
+    """jsonld/html with sitemap: a page is fetched (conditionally) at least this often whatever its
+    lastmod says, for sites whose lastmod is not kept up to date."""
     max_pages: int = Field(default=50, ge=1)
     """Listing / API pages fetched at most per run."""
     max_items: int = Field(default=5000, ge=1)

@@ -13,6 +13,8 @@ items stand, nothing is parsed.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import NamedTuple
 
 from tim.errors import BlockedError, FetchError, RecordError
 from tim.records import RawRecord, Replay
@@ -20,7 +22,12 @@ from tim.records import RawRecord, Replay
 from .base import Crawler
 from .listing import links
 from .schemaorg import entities, entity_fields
-from .sitemap import discover
+from .sitemap import discover, now_iso, read_since
+
+
+class SitemapPage(NamedTuple):
+    url: str
+    lastmod: str | None
 
 
 class JsonLdCrawler(Crawler):
@@ -56,12 +63,12 @@ class JsonLdCrawler(Crawler):
             url = nxt[0]
         self.complete = False
 
-    def detail_urls(self) -> Iterator[str | tuple[str, str | None]]:
-        """Detail page URLs, or (url, html) of listing pages that are their own details (html
-        ``None``: unchanged)."""
+    def detail_urls(self) -> Iterator[str | SitemapPage | tuple[str, str | None]]:
+        """Detail page URLs (from a sitemap with their lastmod), or (url, html) of listing pages
+        that are their own details (html ``None``: unchanged)."""
         if self.source.sitemap:
             state: dict = {}
-            yield from discover(self.source, self.http, state)
+            yield from (SitemapPage(url, lastmod) for url, lastmod in discover(self.source, self.http, state))
             if state.get("complete") is False:
                 self.complete = False
             return
@@ -77,8 +84,19 @@ class JsonLdCrawler(Crawler):
 
     def crawl(self) -> Iterator[RawRecord]:
         taken = 0
+        now = datetime.now(timezone.utc)
         for target in self.detail_urls():
-            if isinstance(target, tuple):
+            from_sitemap = isinstance(target, SitemapPage)
+            if from_sitemap:
+                target, lastmod = target
+                kept = self.http.kept(target) if self.source.sitemap_lastmod else None
+                if kept is not None and read_since(lastmod, kept.meta, now, self.source.sitemap_recheck_days):
+                    # read after its lastmod: its stored items stand, no request
+                    url, html, meta = kept.meta.get("url", target), None, kept.meta
+                    target = None  # (its stored validators and notes stay as they are)
+            if target is None:
+                pass
+            elif isinstance(target, tuple):
                 (url, html), meta = target, None
             else:
                 try:
@@ -90,6 +108,8 @@ class JsonLdCrawler(Crawler):
                                                    RawRecord.hash_payload(target), str(exc)))
                     continue
                 url, html, meta = resp.url, (None if resp.not_modified else resp.text), resp.meta
+                if from_sitemap and html is None:  # found unchanged now: read_at moves on
+                    self.http.renote(target, {"read_at": now_iso()})
             if html is None:  # unchanged since it was read: its stored items stand
                 count = int((meta or {}).get("count", 0))
                 if taken + count > self.source.max_items:
@@ -99,7 +119,10 @@ class JsonLdCrawler(Crawler):
                 yield Replay(url, count, int((meta or {}).get("failed", 0)))  # type: ignore[misc]
                 continue
             found = list(entities(html, url))
-            self.http.note(target if isinstance(target, str) else url, {"count": len(found)})
+            notes = {"count": len(found)}
+            if from_sitemap:  # when it was read, and where from, for the lastmod of the next run
+                notes.update(read_at=now_iso(), url=url)
+            self.http.note(target if isinstance(target, str) else url, notes)
             for entity in found:
                 if taken >= self.source.max_items:
                     self.complete = False

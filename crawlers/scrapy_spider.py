@@ -7,8 +7,10 @@ inside the Scrapy service process (``crawlers.scrapy_runner``), one spider per j
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from datetime import datetime, timezone
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urljoin
@@ -23,7 +25,7 @@ from tim.records import RawRecord
 from .listing import links
 from .schemaorg import entities, entity_fields
 from .scrapy_middlewares import BlockedRequest
-from .sitemap import parse_sitemap, sitemap_body
+from .sitemap import now_iso, parse_sitemap, read_since, sitemap_body
 
 URL_FIELDS = ("url", "image")
 
@@ -39,6 +41,25 @@ def extract(response: scrapy.http.TextResponse, selector: str, name: str) -> Any
     if name in URL_FIELDS:
         return urljoin(response.url, values[0])
     return "\n".join(values) if name == "description" else " ".join(values)
+
+
+def _guarded(callback: Callable) -> Callable:
+    """A callback whose exception (a bug of ours, or a page nothing expected) ends that callback
+    only, says so and makes the run incomplete: Scrapy would log it and walk on, and a run that
+    passed for complete would expire the items it did not reach."""
+
+    @functools.wraps(callback)
+    def run(self, response):
+        try:
+            yield from callback(self, response)
+        except CloseSpider:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            self.complete = False
+            self.emit({"t": "error", "scope": "listing", "url": response.url,
+                       "message": f"{type(exc).__name__}: {exc} (the run is incomplete)"})
+
+    return run
 
 
 class TimSpider(scrapy.Spider):
@@ -85,9 +106,12 @@ class TimSpider(scrapy.Spider):
         return None
 
     def keep(self, response, meta: dict) -> None:
-        """Send the parent the validators of a page read now, with what to walk on next time."""
+        """Send the parent the validators of a page read now, with what to walk on next time (for a
+        page from a sitemap also when it was read, ``read_at``, and its final URL)."""
         if not self.remember:
             return
+        if response.meta.get("tim_sitemap"):
+            meta = {**meta, "read_at": now_iso(), "url": response.url}
 
         def header(name: str) -> str | None:
             value = response.headers.get(name)
@@ -117,6 +141,7 @@ class TimSpider(scrapy.Spider):
         yield self.request(url, callback, self.listing_failed, conditional=callback == self.parse_listing
                            and bool(self.source.follow))
 
+    @_guarded
     def parse_listing(self, response):
         self.pages += 1
         self.seen.add(response.url)
@@ -138,30 +163,46 @@ class TimSpider(scrapy.Spider):
         for url in nxt:
             yield from self._next_listing(url, self.parse_listing)
 
+    @_guarded
     def parse_sitemap(self, response):
         self.pages += 1
         kind, locs = parse_sitemap(sitemap_body(response.body, response.url,
                                                 self.settings.getint("DOWNLOAD_MAXSIZE")), response.url)
         if kind == "sitemapindex":
-            for loc in locs:
+            for loc, _lastmod in locs:
                 yield from self._next_listing(loc, self.parse_sitemap)
             return
-        pattern = self.source.sitemap_pattern
-        for loc in locs:
+        pattern, src = self.source.sitemap_pattern, self.source
+        now = datetime.now(timezone.utc)
+        for loc, lastmod in locs:
             if (not pattern or re.search(pattern, loc)) and loc not in self.seen:
                 self.seen.add(loc)
-                yield self.request(loc, self.parse_detail, self.detail_failed)
+                kept = self.validators.get(loc) if (src.sitemap_lastmod and self.validators) else None
+                if kept and read_since(lastmod, kept.get("meta"), now, src.sitemap_recheck_days):
+                    self.replay(kept["meta"].get("url", loc), kept["meta"])  # read after its lastmod: no request
+                    continue
+                yield self.request(loc, self.parse_detail, self.detail_failed, meta={"tim_sitemap": True})
+
+    def replay(self, url: str, notes: dict) -> None:
+        """Tell the parent that the stored items of ``url`` stand (an unchanged detail page)."""
+        count = int(notes.get("count", 0))
+        if self.taken + count > self.source.max_items:
+            self.complete = False
+            raise CloseSpider("max_items")
+        self.taken += count
+        self.emit({"t": "replay", "url": url, "count": count, "failed": int(notes.get("failed", 0))})
 
     # -- detail -------------------------------------------------------------------------------
+    @_guarded
     def parse_detail(self, response):
         notes = self.unchanged(response)
         if notes is not None:  # unchanged since the last stored run: its stored item stands
-            count = int(notes.get("count", 0))
-            if self.taken + count > self.source.max_items:
-                self.complete = False
-                raise CloseSpider("max_items")
-            self.taken += count
-            self.emit({"t": "replay", "url": response.url, "count": count, "failed": int(notes.get("failed", 0))})
+            self.replay(response.url, notes)
+            if response.meta.get("tim_sitemap") and self.remember:  # found unchanged now: read_at moves on
+                kept = self.validators[response.request.url]
+                self.emit({"t": "validators", "url": response.request.url, "final_url": response.url,
+                           "etag": kept.get("etag"), "last_modified": kept.get("last_modified"),
+                           "body_hash": kept.get("body_hash"), "meta": {**notes, "read_at": now_iso()}})
             return
         conditional = bool(self.source.follow or self.source.sitemap)  # a detail page of its own
         if not isinstance(response, scrapy.http.TextResponse):

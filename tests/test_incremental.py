@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import select
@@ -253,3 +254,82 @@ def test_html_detail_pages_replay_through_the_scrapy_service(web, sqlite_url):
     assert dict(sent[:5]) == {"/vac/": 304, "/vac/1": 304, "/vac/2": 200, "/vac/3": 304, "/vac/4": 304}
     assert (report.updated, report.unchanged, report.failed, report.complete) == (1, 2, 1, False)
     assert any("failed when it was last read" in e for e in report.errors)
+
+
+def _sitemap_source(web, kind: str, **extra) -> Config:
+    src = {"id": "kaart", "kind": kind, "url": web.url("/"), "sitemap": web.url("/sitemap.xml"),
+           "item_kind": "event" if kind == "jsonld" else "vacancy", "allow_private_network": True, **extra}
+    if kind == "html":
+        src["fields"] = {"id": "article::attr(data-id)", "title": "h1::text"}
+    return Config.model_validate({"settings": {"delay": 0}, "sources": [src]})
+
+
+@pytest.mark.parametrize("kind", ["jsonld", "html"])
+def test_a_sitemap_lastmod_before_the_last_read_spares_the_request(web, sqlite_url, kind):
+    """Pages from a sitemap: one read after its ``<lastmod>`` is not requested again (its items
+    stand); a newer lastmod, a date-only lastmod of today, or ``sitemap_recheck_days`` passed make
+    it fetched again (conditionally)."""
+    sent: list[tuple[str, int]] = []
+    etagged = _etagged(web, sent)
+    titles = {n: f"Burendag in Wyck {n}" for n in range(1, 4)}
+    lastmod = {n: f"2026-01-0{n}T10:00:00+01:00" for n in titles}
+
+    def sitemap(_req):
+        sent.append(("/sitemap.xml", 200))
+        urls = "".join(f"<url><loc>{web.url(f'/e/{n}')}</loc><lastmod>{lastmod[n]}</lastmod></url>" for n in titles)
+        return Response('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                        f'sitemap/0.9">{urls}</urlset>', content_type="application/xml")
+
+    web.route("/sitemap.xml", sitemap)
+    for n in titles:
+        if kind == "jsonld":
+            etagged(f"/e/{n}", lambda n=n: '<script type="application/ld+json">' + json.dumps(
+                {"@context": "https://schema.org", "@type": "Event", "name": titles[n],
+                 "startDate": "2027-03-0%dT14:00:00+01:00" % n, "url": web.url(f"/e/{n}")}) + "</script>")
+        else:
+            etagged(f"/e/{n}", lambda n=n: f'<article data-id="v{n}"><h1>{titles[n]}</h1></article>')
+    cfg = _sitemap_source(web, kind)
+    engine = make_engine(sqlite_url)
+    pipe = Pipeline(cfg, engine)
+    assert pipe.run_source(cfg.sources[0]).inserted == 3
+    assert sorted(sent) == [("/e/1", 200), ("/e/2", 200), ("/e/3", 200), ("/sitemap.xml", 200)]
+
+    sent.clear()  # nothing modified since it was read: the sitemap alone
+    report = pipe.run_source(cfg.sources[0])
+    assert sent == [("/sitemap.xml", 200)]
+    assert (report.status, report.unchanged, report.inserted, report.updated, report.complete) == ("ok", 3, 0, 0, True)
+    assert {r[1] for r in _rows(engine).values()} == {"active"}
+
+    titles[2] = "Burendag in Wyck: met muziek"  # modified after the read: fetched and read
+    lastmod[2] = (datetime.now(timezone.utc) + timedelta(minutes=1)).isoformat(timespec="seconds")
+    lastmod[3] = datetime.now(timezone.utc).date().isoformat()  # today, no time: may be after the read
+    sent.clear()
+    report = pipe.run_source(cfg.sources[0])
+    assert sorted(sent) == [("/e/2", 200), ("/e/3", 304), ("/sitemap.xml", 200)]
+    assert (report.updated, report.unchanged) == (1, 2)
+    assert "Burendag in Wyck: met muziek" in {r[0] for r in _rows(engine).values()}
+
+    recheck = _sitemap_source(web, kind, sitemap_recheck_days=1e-9)  # every page is due again
+    sent.clear()
+    report = Pipeline(recheck, engine).run_source(recheck.sources[0])
+    assert sorted(sent) == [("/e/1", 304), ("/e/2", 304), ("/e/3", 304), ("/sitemap.xml", 200)]
+    assert report.unchanged == 3
+
+    off = _sitemap_source(web, kind, sitemap_lastmod=False)
+    sent.clear()
+    Pipeline(off, engine).run_source(off.sources[0])
+    assert sorted(sent) == [("/e/1", 304), ("/e/2", 304), ("/e/3", 304), ("/sitemap.xml", 200)]
+
+
+@pytest.mark.parametrize(("text", "latest"), [
+    ("2026-05-01", "2026-05-02T12:00:00+00:00"),  # a date: the end of that day anywhere
+    ("2026-05-01T10:00:00+02:00", "2026-05-01T08:00:00+00:00"),
+    ("2026-05-01T10:00Z", "2026-05-01T10:00:00+00:00"),
+    ("2026-05-01T10:00:00", "2026-05-01T22:00:00+00:00"),  # no zone: its latest reading
+    ("gisteren", None), ("", None), (None, None),
+])
+def test_lastmod_is_read_as_the_latest_time_it_can_mean(text, latest):
+    from tim.crawlers.sitemap import lastmod_latest
+
+    got = lastmod_latest(text)
+    assert (got.isoformat() if got else None) == latest

@@ -7,7 +7,10 @@ with the CBS buurt it lies in), venue names, buurt mentions instead of an addres
 cross-source duplicates (the same activity on two platforms of different kinds). The ground
 truth (``truth``: url -> buurt code, ``dup_groups``) is kept beside the documents.
 
-90% of the items come from feeds and APIs of 50 items per document, 10% from detail pages.
+90% of the items come from feeds and APIs of 50 items per document, 10% from detail pages. Every
+second JSON-LD and HTML site is found through a sitemap.xml with each page's ``<lastmod>`` (as a
+WordPress site with an SEO plugin publishes it) instead of listing pages; an item's lastmod is the
+world's creation minus 30 days until ``change()`` edits it, then the time of that change.
 ``serve(world)`` runs one threaded HTTP server per host in a child process (so serving never
 competes with the measured pipeline for the GIL); documents answer ETag / If-None-Match.
 """
@@ -57,6 +60,8 @@ class Item:
     mention: str | None  # a buurt name mentioned instead of an address
     truth: str | None
     version: int = 0
+    modified: datetime = field(default_factory=lambda: datetime.now(UTC) - timedelta(days=30))
+    """When the item's page last changed (its sitemap ``<lastmod>``)."""
 
     def location_line(self) -> str:
         if self.poi:
@@ -79,6 +84,8 @@ class Source:
     kind: str
     host: int
     items: list[Item] = field(default_factory=list)
+    sitemap: bool = False
+    """Its pages are found through a sitemap with lastmod, not through listing pages."""
 
     @property
     def item_kind(self) -> str:
@@ -102,7 +109,8 @@ class World:
 
         def new_source(kind: str) -> Source:
             counter[kind] += 1
-            src = Source(f"{kind}-{counter[kind]:05d}", kind, len(self.sources) % hosts)
+            src = Source(f"{kind}-{counter[kind]:05d}", kind, len(self.sources) % hosts,
+                         sitemap=kind in ("jsonld", "html") and counter[kind] % 2 == 0)
             self.sources.append(src)
             return src
 
@@ -175,8 +183,10 @@ class World:
         rng = random.Random(seed)
         every = [i for s in self.sources for i in s.items]
         picked = rng.sample(every, max(1, int(len(every) * fraction)))
+        now = datetime.now(UTC)
         for item in picked:
             item.version += 1
+            item.modified = now
         return len(picked)
 
     # -- documents --------------------------------------------------------------------------------
@@ -231,6 +241,11 @@ class World:
         return out
 
     def _listings(self, src: Source, base: str, cls: str):
+        if src.sitemap:
+            urls = "".join(f"<url><loc>{base}/item/{i.uid}</loc><lastmod>{i.modified.isoformat(timespec='seconds')}"
+                           "</lastmod></url>" for i in src.items)
+            return {"/sitemap.xml": ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/'
+                                     f'schemas/sitemap/0.9">{urls}</urlset>', "application/xml")}
         out = {}
         pages = [src.items[k:k + LISTING] for k in range(0, len(src.items), LISTING)]
         for n, page in enumerate(pages, 1):
@@ -268,6 +283,8 @@ class World:
     # -- configuration ------------------------------------------------------------------------------
     def start_url(self, src: Source, ports: dict[int, int]) -> str:
         base = self.base(src).format(**{f"port{h}": p for h, p in ports.items()})
+        if src.sitemap:
+            return base + "/sitemap.xml"
         return base + {"rss": "/feed.rss", "ical": "/agenda.ics", "json": "/api/1.json",
                        "jsonld": "/lijst/1.html", "html": "/lijst/1.html"}[src.kind]
 
@@ -275,7 +292,8 @@ class World:
         out = [f"[settings]\ndelay = {delay}\ntimeout = 60.0\nretries = 1\nbackoff = 0.2\nobey_robots = false\n"
                f"max_concurrency = {max_concurrency}\nprocesses = {processes}\n"]
         for src in self.sources:
-            out.append(f'\n[[sources]]\nid = "{src.sid}"\nkind = "{src.kind}"\nurl = "{self.start_url(src, ports)}"\n'
+            where = "sitemap" if src.sitemap else "url"
+            out.append(f'\n[[sources]]\nid = "{src.sid}"\nkind = "{src.kind}"\n{where} = "{self.start_url(src, ports)}"\n'
                        f'item_kind = "{src.item_kind}"\nallow_private_network = true\nmax_pages = 50\n'
                        f'priority = {80 if src.kind in ("json", "ical", "rss") else 30}\n')
             if src.kind == "json":
@@ -283,9 +301,9 @@ class World:
                            'description = "omschrijving"\nurl = "link"\nlocation_name = "locatie.naam"\n'
                            'address = "locatie.adres"\npostcode = "locatie.postcode"\ncity = "locatie.plaats"\n')
             elif src.kind == "jsonld":
-                out.append('follow = "a.event"\nnext = "a.volgende"\n')
+                out.append('' if src.sitemap else 'follow = "a.event"\nnext = "a.volgende"\n')
             elif src.kind == "html":
-                out.append('follow = "a.vacature"\nnext = "a.volgende"\n[sources.fields]\n'
+                out.append(('' if src.sitemap else 'follow = "a.vacature"\nnext = "a.volgende"\n') + '[sources.fields]\n'
                            'id = "xpath://article[@data-vacature-id]/@data-vacature-id"\ntitle = "h1::text"\n'
                            'description = "div.omschrijving"\nurl = "link[rel=canonical]::attr(href)"\n'
                            'address = "dd.adres::text"\n')

@@ -127,3 +127,20 @@ def test_no_spider_callback_is_a_generator_returning_a_value():
                  if inspect.isgeneratorfunction(f) or name.endswith("_failed")]
     assert len(callbacks) >= 4
     assert [f.__name__ for f in callbacks if is_generator_with_return_value(f)] == []
+
+
+def test_an_exception_in_a_spider_callback_makes_the_run_incomplete_and_says_so(web, caplog):
+    # notes that do not parse (a count that is no number) make the callback raise: Scrapy would log
+    # it and walk on; the run must not pass for complete (complete runs expire missing items)
+    from tim.crawlers.http import MemoryValidatorStore
+    from tim.crawlers.sitemap import now_iso
+    from tim.records import Validators
+
+    sitemap_site(web)
+    store = MemoryValidatorStore()
+    store.put(web.url("/agenda/repair-cafe-wittevrouwenveld"), Validators('"x"', None, "0" * 64, {"count": "veel", "read_at": now_iso()}))
+    src = make_source(None, "html", sitemap=web.url("/sitemap.xml"), sitemap_pattern=r"/agenda/[a-z-]+$",
+                      fields={"title": "h1::text"})
+    records, crawler = crawl(src, validators=store)
+    assert not crawler.complete
+    assert web.requests_to("/sitemap-pages.xml.gz")
