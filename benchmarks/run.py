@@ -1,7 +1,7 @@
 """Scale benchmark of the whole pipeline on a synthetic source web (issue #11).
 
     python benchmarks/run.py --items 2000 [--hosts 20] [--delay 0] [--db URL] [--concurrency 8]
-                             [--processes CORES]
+                             [--processes CORES] [--listing-only]
 
 Serves ``benchmarks/scale/synthweb.py``'s world on 127.0.0.2, 127.0.0.3, ... (a child process),
 then, in this process with the geo data loaded once: a first ``Pipeline.run`` into a fresh
@@ -173,6 +173,8 @@ def main() -> int:
     ap.add_argument("--concurrency", type=int, default=8, help="[settings] max_concurrency")
     ap.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="[settings] processes")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--listing-only", action="store_true",
+                    help="no site publishes a sitemap with lastmod (the world before 2026-12-04)")
     args = ap.parse_args()
     if args.hosts < 1 or args.hosts > 250:
         ap.error("--hosts must be 1..250 (127.0.0.2 .. 127.0.0.251)")
@@ -181,7 +183,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="tim-bench-"))
     url, db_size, cleanup = fresh_db(args.db, tmp)
     try:
-        with SyntheticWeb(args.items, args.hosts, args.seed) as web:
+        with SyntheticWeb(args.items, args.hosts, args.seed, sitemaps=not args.listing_only) as web:
             world = web.world
             cfg_path = tmp / "sources.toml"
             cfg_path.write_text(world.config_text(web.ports, args.delay, args.concurrency, args.processes), encoding="utf-8")
@@ -193,6 +195,7 @@ def main() -> int:
             kinds = Counter(s.kind for s in world.sources)
             per_host = Counter(h for (h, _p) in world.documents(web.ports))
             print(f"world: items={world.items} sources={len(world.sources)} {dict(kinds)} hosts={args.hosts} "
+                  f"sitemap_sites={sum(s.sitemap for s in world.sources)} "
                   f"documents={sum(per_host.values())} duplicate_groups={len(world.dup_groups)} db={url.split('?')[0]}")
             pipe = Pipeline(cfg, engine, locator=locator)
             t = time.monotonic()

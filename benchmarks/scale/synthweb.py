@@ -9,7 +9,8 @@ truth (``truth``: url -> buurt code, ``dup_groups``) is kept beside the document
 
 90% of the items come from feeds and APIs of 50 items per document, 10% from detail pages. Every
 second JSON-LD and HTML site is found through a sitemap.xml with each page's ``<lastmod>`` (as a
-WordPress site with an SEO plugin publishes it) instead of listing pages; an item's lastmod is the
+WordPress site with an SEO plugin publishes it) instead of listing pages (``sitemaps=False``: none
+does, every site has listing pages); an item's lastmod is the
 world's creation minus 30 days until ``change()`` edits it, then the time of that change.
 ``serve(world)`` runs one threaded HTTP server per host in a child process (so serving never
 competes with the measured pipeline for the GIL); documents answer ETag / If-None-Match.
@@ -93,7 +94,7 @@ class Source:
 
 
 class World:
-    def __init__(self, items: int, hosts: int, seed: int = 11, dup_share: float = 0.05):
+    def __init__(self, items: int, hosts: int, seed: int = 11, dup_share: float = 0.05, sitemaps: bool = True):
         self.rng = rng = random.Random(seed)
         with open(DATA / "maastricht_osm_poi_addresses.csv", encoding="utf-8") as f:
             pois = [r for r in csv.DictReader(f) if r["buurt_match"] == "contains" and r["street"]
@@ -110,7 +111,7 @@ class World:
         def new_source(kind: str) -> Source:
             counter[kind] += 1
             src = Source(f"{kind}-{counter[kind]:05d}", kind, len(self.sources) % hosts,
-                         sitemap=kind in ("jsonld", "html") and counter[kind] % 2 == 0)
+                         sitemap=sitemaps and kind in ("jsonld", "html") and counter[kind] % 2 == 0)
             self.sources.append(src)
             return src
 
@@ -352,8 +353,8 @@ def _with_etags(docs: dict) -> dict:
     return {k: (b, c, '"' + hashlib.sha1(b).hexdigest()[:16] + '"') for k, (b, c) in docs.items()}
 
 
-def _serve_child(items: int, hosts: int, seed: int, conn) -> None:
-    world = World(items, hosts, seed)
+def _serve_child(items: int, hosts: int, seed: int, sitemaps: bool, conn) -> None:
+    world = World(items, hosts, seed, sitemaps=sitemaps)
     docs: dict = {}
     lock = threading.Lock()
     servers = [_server(h, docs, lock) for h in range(hosts)]
@@ -380,11 +381,11 @@ def _serve_child(items: int, hosts: int, seed: int, conn) -> None:
 class SyntheticWeb:
     """The world's documents served from a child process; ``change()`` edits items there too."""
 
-    def __init__(self, items: int, hosts: int, seed: int = 11):
-        self.world = World(items, hosts, seed)
+    def __init__(self, items: int, hosts: int, seed: int = 11, sitemaps: bool = True):
+        self.world = World(items, hosts, seed, sitemaps=sitemaps)
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve_child, args=(items, hosts, seed, child), daemon=True)
+        self._proc = ctx.Process(target=_serve_child, args=(items, hosts, seed, sitemaps, child), daemon=True)
 
     def __enter__(self) -> SyntheticWeb:
         self._proc.start()
