@@ -6,7 +6,8 @@ once, to load what every task needs (a configuration, a database engine, the geo
 back a handler ``handle(task, notify) -> result``; it then runs up to ``threads`` tasks at a time,
 in threads. ``submit(task, on_note)`` gives a :class:`~concurrent.futures.Future` of the handler's
 result, and ``notify(payload)`` inside a task reaches that task's ``on_note`` in the parent (to
-report progress).
+report progress), and what the child logs reaches the parent's loggers of the same names (at the
+parent's level when the child started), with the child's pid as the record's ``process``.
 
 Tasks and results travel pickled over one pipe per child, so a child that dies in the middle of a
 message spoils no other child's. A child that dies (killed, out of memory, a crash in C code)
@@ -26,6 +27,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -55,18 +57,45 @@ class WorkerStartError(RuntimeError):
     """A child could not be started or its ``setup`` failed."""
 
 
-def _child(conn: Connection, setup: Callable, args: tuple, threads: int) -> None:
+class _Forward(logging.Handler):
+    """A child's log records, sent to the parent, which hands them to its own loggers."""
+
+    def __init__(self, send: Callable[[tuple], None]) -> None:
+        super().__init__()
+        self.send = send
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            fields = {"name": record.name, "levelno": record.levelno, "levelname": record.levelname,
+                      "msg": record.getMessage(), "created": record.created, "process": record.process,
+                      "processName": record.processName, "threadName": record.threadName,
+                      "exc_text": self.formatter.formatException(record.exc_info)
+                      if record.exc_info and self.formatter else None}
+            self.send(("log", None, fields))
+        except Exception:  # noqa: BLE001  (logging must never fail a task)
+            self.handleError(record)
+
+
+def _child(conn: Connection, setup: Callable, args: tuple, threads: int, log_level: int) -> None:
     """A child's life: ``setup`` once, then tasks from the pipe until it says stop or closes."""
-    try:
-        handle = setup(*args)
-    except BaseException:  # noqa: BLE001  (told to the parent, which raises WorkerStartError)
-        conn.send(("failed", None, traceback.format_exc()))
-        return
     send_lock = threading.Lock()
 
     def send(msg: tuple) -> None:
         with send_lock:
             conn.send(msg)
+
+    root = logging.getLogger()
+    for h in list(root.handlers):
+        root.removeHandler(h)
+    forward = _Forward(send)
+    forward.setFormatter(logging.Formatter())
+    root.addHandler(forward)
+    root.setLevel(log_level)
+    try:
+        handle = setup(*args)
+    except BaseException:  # noqa: BLE001  (told to the parent, which raises WorkerStartError)
+        send(("failed", None, traceback.format_exc()))
+        return
 
     def run(tid: int, task: object) -> None:
         try:
@@ -123,7 +152,8 @@ class WorkerPool:
             starting = []
             for _ in range(missing):
                 parent, child = self._ctx.Pipe()
-                proc = self._ctx.Process(target=_child, args=(child, self._setup, self._args, self.threads),
+                level = logging.getLogger().getEffectiveLevel()
+                proc = self._ctx.Process(target=_child, args=(child, self._setup, self._args, self.threads, level),
                                          name=self.name, daemon=True)
                 proc.start()
                 child.close()
@@ -148,19 +178,24 @@ class WorkerPool:
 
     @staticmethod
     def _ready(w: _Worker) -> _Worker:
-        if not w.conn.poll(START_TIMEOUT):
-            _stop(w)
-            raise WorkerStartError(f"worker process {w.proc.pid} was not ready after {START_TIMEOUT:.0f} s")
-        try:
-            kind, _tid, payload = w.conn.recv()
-        except (EOFError, OSError):
-            w.proc.join(5)
-            raise WorkerStartError(f"worker process {w.proc.pid} ended while starting "
-                                   f"(exit code {w.proc.exitcode})") from None
-        if kind != "ready":
-            w.proc.join(5)
-            raise WorkerStartError(f"worker process {w.proc.pid} could not start:\n{payload}")
-        return w
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:  # what setup logs comes first
+            if not w.conn.poll(max(0.0, deadline - time.monotonic())):
+                _stop(w)
+                raise WorkerStartError(f"worker process {w.proc.pid} was not ready after {START_TIMEOUT:.0f} s")
+            try:
+                kind, _tid, payload = w.conn.recv()
+            except (EOFError, OSError):
+                w.proc.join(5)
+                raise WorkerStartError(f"worker process {w.proc.pid} ended while starting "
+                                       f"(exit code {w.proc.exitcode})") from None
+            if kind == "log":
+                _relog(payload)
+                continue
+            if kind != "ready":
+                w.proc.join(5)
+                raise WorkerStartError(f"worker process {w.proc.pid} could not start:\n{payload}")
+            return w
 
     def close(self, timeout: float = 30.0) -> None:
         """Let the children finish their tasks in flight, then end them."""
@@ -267,6 +302,9 @@ class WorkerPool:
                     self._lost(w)
 
     def _deliver(self, w: _Worker, kind: str, tid: int | None, payload: object) -> None:
+        if kind == "log":
+            _relog(payload)
+            return
         with self._lock:
             entry = w.tasks.get(tid) if kind == "note" else w.tasks.pop(tid, None)
         if entry is None:
@@ -293,6 +331,14 @@ class WorkerPool:
         w.conn.close()
         for future, _on_note, _task in tasks.values():
             future.set_exception(WorkerDied(w.proc.pid, w.proc.exitcode))
+
+
+def _relog(fields: dict) -> None:
+    """A child's log record, handled by the parent's logger of the same name."""
+    record = logging.makeLogRecord(fields)
+    logger = logging.getLogger(record.name)
+    if logger.isEnabledFor(record.levelno):
+        logger.handle(record)
 
 
 def _stop(w: _Worker) -> None:

@@ -106,3 +106,34 @@ def test_a_closed_pool_takes_no_tasks_and_its_children_are_gone(tmp_path):
     with pytest.raises(RuntimeError, match="closed"):
         pool.submit(("pid",))
     _wait_for(lambda: not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text())
+
+
+def _logging_setup():
+    import logging
+
+    logging.getLogger("tim.test.child").info("klaar om te beginnen")
+
+    def handle(task, notify):
+        logging.getLogger("tim.test.child").warning("bron %s: record %d kapot", task, 7)
+        logging.getLogger("tim.test.child").debug("niet te zien: onder het niveau")
+        return os.getpid()
+
+    return handle
+
+
+def test_what_a_child_logs_reaches_the_parents_loggers(caplog):
+    import logging
+
+    caplog.set_level(logging.INFO, logger="tim.test.child")
+    root, level = logging.getLogger(), logging.getLogger().level
+    root.setLevel(logging.INFO)  # the children log at the parent's level when they start
+    try:
+        with WorkerPool(1, 1, _logging_setup) as pool:
+            pid = pool.submit("museum").result(30)
+            _wait_for(lambda: any("kapot" in r.getMessage() for r in caplog.records))
+    finally:
+        root.setLevel(level)
+    mine = [r for r in caplog.records if r.name == "tim.test.child"]
+    assert [(r.levelname, r.getMessage()) for r in mine] == [
+        ("INFO", "klaar om te beginnen"), ("WARNING", "bron museum: record 7 kapot")]
+    assert {r.process for r in mine} == {pid} != {os.getpid()}
