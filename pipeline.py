@@ -490,7 +490,8 @@ class Pipeline:
         return self._workers
 
     def worker_peak_rss_mb(self) -> float:
-        """Sum of the worker processes' peak resident memory, in MB (0 without them)."""
+        """Sum of the worker processes' peak resident memory (with their Scrapy services), in MB
+        (0 without them)."""
         return self._workers.peak_rss_mb() if self._workers is not None else 0.0
 
     def close(self) -> None:

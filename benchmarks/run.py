@@ -8,7 +8,8 @@ then, in this process with the geo data loaded once: a first ``Pipeline.run`` in
 database (SQLite file by default; ``--db postgresql://...`` uses a fresh schema there), an
 unchanged re-run, a run after 1% of the items changed, and a baseline of the same documents
 fetched with httpx and parsed with feedparser / icalendar / json / extruct (sitemaps with Scrapy's
-``Sitemap``), nothing stored. The
+``Sitemap``), nothing stored. Peak RSS (and ``peak_rss_mb`` of the RESULT line) is this process plus its
+other pipeline processes (worker processes, Scrapy services), not the synthetic web server. The
 re-runs use the same ``Pipeline`` (warm, as the scheduler's long-lived one). With ``--processes``
 above 1 (default: the number of cores) the pipeline crawls in that many warm worker processes
 (``[settings] processes``), started before the first run and timed on the start-up line; the
@@ -51,10 +52,30 @@ STAGES = ("wait", "fetch", "parse", "normalise", "locate", "store", "dedup")
 PG_DEFAULT = "postgresql://postgres@127.0.0.1:5432/test"
 
 
-def peak_rss_mb() -> tuple[float, float]:
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return own, kids
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (workers, their Scrapy services, the web server)."""
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
+                for child in map(int, f.read().split()):
+                    out += [child, *descendants(child)]
+    except OSError:
+        pass
+    return out
+
+
+def vm_hwm_mb(pid: int) -> float:
+    """Peak resident memory of a live process (``VmHWM``), in MB."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return 0.0
 
 
 def fresh_db(arg: str | None, tmp: Path):
@@ -205,7 +226,7 @@ def main() -> int:
                   f"worker_processes={args.processes if pooled else 0} workers_start_s={workers_s:.2f}")
 
             first_s, _ = run_once(pipe, "first run")
-            print(f"  items/s={world.items / first_s:.0f} peak_rss_mb={peak_rss_mb()[0] + pipe.worker_peak_rss_mb():.0f} "
+            print(f"  items/s={world.items / first_s:.0f} peak_rss_mb={peak_rss_mb():.0f} (this process) "
                   f"db_mb={db_size():.1f}")
             geo, prec, rec, f1, found = accuracy(engine, world, web.ports)
             print(f"  truth: items_found={found}/{len(world.truth)} geo_accuracy={geo:.3f} "
@@ -223,11 +244,15 @@ def main() -> int:
             base_s = baseline(web, args.concurrency)
             print(f"baseline (httpx + feedparser/icalendar/json/extruct, nothing stored, {args.concurrency} "
                   f"threads, one process): wall_s={base_s:.2f}")
-            own, kids = peak_rss_mb()
-            workers_mb = pipe.worker_peak_rss_mb()
+            own = peak_rss_mb()
+            served = {web.pid, *descendants(web.pid)}
+            helpers = [p for p in descendants(os.getpid()) if p not in served]
+            workers_mb = sum(vm_hwm_mb(p) for p in helpers)
+            web_mb = sum(vm_hwm_mb(p) for p in served)
             pipe.close()
-            print(f"peak RSS: this process {own:.0f} MB + worker processes {workers_mb:.0f} MB = "
-                  f"{own + workers_mb:.0f} MB; largest other child (web server / Scrapy) {kids:.0f} MB; "
+            print(f"peak RSS: this process {own:.0f} MB + {len(helpers)} pipeline processes (workers, Scrapy services) "
+                  f"{workers_mb:.0f} MB = "
+                  f"{own + workers_mb:.0f} MB; synthetic web server (not counted) {web_mb:.0f} MB; "
                   f"db_mb={db_size():.1f}")
             own += workers_mb
             engine.dispose()

@@ -392,6 +392,10 @@ class SyntheticWeb:
         self.ports = self._conn.recv()
         return self
 
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
+
     def change(self, fraction: float, seed: int = 5) -> int:
         self._conn.send(("change", fraction, seed))
         n = self._conn.recv()
