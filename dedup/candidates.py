@@ -44,7 +44,7 @@ def candidate_pairs(
         if len(members) <= SMALL_BLOCK:
             _small_block(rows, members, probe, cutoff, window, feats, scorer, found, kind == "t")
         else:
-            _large_block(rows, members, cutoff, window, feats, found)
+            _large_block(rows, members, cutoff, window, feats, found, kind == "t")
     return found
 
 
@@ -67,12 +67,15 @@ def _small_block(rows, members, probe, cutoff, window, feats, scorer, found, wor
             score = title(fa, fb)
             if score >= cutoff or (
                 window is not None and fa.timed and fb.timed and abs(fa.start - fb.start) <= window
-            ) or (words and score >= _WORDS_FLOOR and refine(fa.title, fb.title, score)[0] >= cutoff):
+            ) or (words and (score >= _WORDS_FLOOR or fa.translated or fb.translated)
+                  and refine(fa.title, fb.title, score)[0] >= cutoff):
                 found[key] = score
 
 
-def _large_block(rows, members, cutoff, window, feats, found) -> None:
-    """With ``process.cdist``; geo and buurt blocks also pass the pairs with the same start."""
+def _large_block(rows, members, cutoff, window, feats, found, words: bool = False) -> None:
+    """With ``process.cdist``; geo and buurt blocks also pass the pairs with the same start. In a
+    title-token block (``words``), a title with English words the lexicon translates (its block
+    key may be a translation) is also compared word by word with every member under the cutoff."""
     titles = [feats[m].title for m in members]
     row_titles = titles if rows is members else [feats[m].title for m in rows]
     matrix = title_matrix(row_titles, titles, cutoff if window is None else 0.0)
@@ -84,6 +87,16 @@ def _large_block(rows, members, cutoff, window, feats, found) -> None:
             starts = np.array([_start(feats[m]) for m in members])
             row_starts = starts if rows is members else np.array([_start(feats[m]) for m in rows])
             passing |= np.abs(row_starts[:, None] - starts[None, :]) <= window
+    if words and cutoff:
+        lexical = {i for i, m in enumerate(rows) if feats[m].translated}
+        col_lexical = lexical if rows is members else {j for j, m in enumerate(members) if feats[m].translated}
+        for i in range(len(rows)) if lexical or col_lexical else ():
+            for j in range(len(members)) if i in lexical else col_lexical:
+                if not passing[i, j] and rows[i] != members[j] and refine(
+                        row_titles[i], titles[j], float(matrix[i, j]))[0] >= cutoff:
+                    passing[i, j] = True
+                    if rows is members:
+                        passing[j, i] = True
     if rows is members:
         passing = np.triu(passing, 1)
     ii, jj = np.nonzero(passing)
