@@ -49,9 +49,13 @@ class Features:
     """Canonical URLs the record links to (``urls_in_text`` and links in the description)."""
     description: str | None = None
     description_places: int = 0
-    translated: bool = False
-    """The title has English words the lexicon translates (``en_nl_lexicon.tsv``): their Dutch
-    translations are among the stems, and a title-token block compares it word by word."""
+    lexical: frozenset[str] = frozenset()
+    """Stems that only the Dutch translations of the title's English words give (the lexicon,
+    ``en_nl_lexicon.tsv``): in their blocks the title is compared word by word with every member."""
+
+    @property
+    def translated(self) -> bool:
+        return bool(self.lexical)
 
     @property
     def partition(self) -> tuple[str, int]:
@@ -107,8 +111,8 @@ class FeatureMaker:
         # groep 7): a number meets the same number, so twins whose words are all common meet
         stem_set.update("#" + t for t in toks if t.isdigit())
         # an English word's Dutch translations (the lexicon): an English title meets its Dutch twin
-        translated = lexicon_stems(words, n)
-        stem_set |= translated
+        lexical = lexicon_stems(words, n) - stem_set
+        stem_set |= lexical
         stems = tuple(sorted(stem_set))
         cells: tuple[tuple[int, int], ...] = ()
         if day and rec.lat is not None and rec.lon is not None:
@@ -131,7 +135,7 @@ class FeatureMaker:
             buurt,
             own,
             frozenset(links),
-            translated=bool(translated),
+            lexical=lexical,
         )  # type: ignore[arg-type]
 
     def _local(self, dt: datetime) -> datetime:

@@ -13,7 +13,10 @@ each:
   part is compared too; what one title adds to the other never counts against a pair.
 * **Dutch/English twins** (``Koffieochtend`` / ``Coffee morning``): English words and phrases
   are translated into Dutch when the title is normalised, so the twin shares the Dutch title's
-  words (and its blocks).
+  words (and its blocks). Words the hand list does not have meet through an external dictionary
+  when two titles are compared (``en_nl_lexicon.tsv``, FreeDict: ``Pottery`` / ``Aardewerk``,
+  ``animal shelter`` / ``dierenasiel``; any of a word's translations will do), and an English
+  word's translations are block stems of its title (:func:`lexicon_stems`).
 
 And what stays apart: when *both* titles have words the other lacks (``Repaircafé`` /
 ``Breicafé``, ``Kok`` / ``Afwasser buurtrestaurant``, ``Lezing: bijen`` / ``Lezing: vogels``),
@@ -88,8 +91,8 @@ class Lexicon:
 
     words: dict[str, str]
     """An English word -> its Dutch translations, space-separated."""
-    reverse: dict[str, list[str]]
-    """A Dutch word -> the English words it translates."""
+    reverse: dict[str, str]
+    """A Dutch word -> the English words it translates, space-separated."""
     phrases: dict[str, str]
     """An English phrase of two or three words (spaces between) -> Dutch words, space-separated."""
     phrase_first: frozenset[str]
@@ -116,7 +119,8 @@ def lexicon() -> Lexicon:
             words[en] = nl
             for d in nl.split():
                 reverse.setdefault(d, []).append(en)
-    return Lexicon(words, reverse, phrases, frozenset(p.split()[0] for p in phrases), frozenset(also_dutch))
+    return Lexicon(words, {d: " ".join(en) for d, en in reverse.items()}, phrases,
+                   frozenset(p.split()[0] for p in phrases), frozenset(also_dutch))
 
 
 def _english_bases(word: str) -> tuple[str, ...]:
@@ -167,12 +171,11 @@ def equivalents(word: str) -> frozenset[str]:
     """The words that translate ``word`` (either way) in the lexicon, with their title forms;
     empty for a word the lexicon does not know (nor its English plain forms)."""
     lex = lexicon()
-    found = set(lex.words.get(word, "").split())
-    found.update(lex.reverse.get(word, ()))
+    dutch = set(lex.words.get(word, "").split())
     for base in _english_bases(word):
-        found.update(lex.words.get(base, "").split())
-    out: set[str] = set()
-    for w in found:
+        dutch.update(lex.words.get(base, "").split())
+    out: set[str] = set(lex.reverse.get(word, "").split())  # a Dutch word's English words
+    for w in dutch:
         out |= _dutch_forms(w)
     out.discard(word)
     return frozenset(out)
@@ -183,7 +186,7 @@ def english_only(word: str) -> bool:
     """``word`` is an English word of the lexicon (or a plural, ``-ing`` or ``-ed`` form of one)
     that is no Dutch word: neither a Dutch headword of the dictionary nor a translation of one."""
     lex = lexicon()
-    if word in lex.also_dutch or word in lex.reverse or len(word) < 3:
+    if word in lex.also_dutch or word in lex.reverse or len(word) < 4:
         return False
     return word in lex.words or any(b in lex.words and b not in lex.also_dutch for b in _english_bases(word))
 
@@ -245,16 +248,14 @@ def _by_lexicon(ul: list[str], ur: list[str]) -> tuple[list[str], list[str]]:
     for seq, other, done_seq, done_oth in ((ul, ur, done_l, done_r), (ur, ul, done_r, done_l)):
         n = len(seq)
         for i, x in enumerate(seq):
-            if x in done_seq:
-                continue
             meets = _lexicon_word(x)[0]
-            if meets:
+            if meets and not meets.isdisjoint(other) and x not in done_seq:
                 hit = next((y for y in other if y in meets and y not in done_oth), None)
                 if hit is not None:
                     done_seq.add(x)
                     done_oth.add(hit)
                     continue
-            if x in lex.phrase_first:
+            if x in lex.phrase_first and x not in done_seq:
                 for j in range(i + 2, min(n, i + 3) + 1):  # a phrase of 2-3 words for one word
                     dutch = lex.phrases.get(" ".join(seq[i:j]))
                     hit = dutch and next((y for y in other if y not in done_oth and y in dutch.split()), None)
@@ -262,9 +263,12 @@ def _by_lexicon(ul: list[str], ur: list[str]) -> tuple[list[str], list[str]]:
                         done_seq.update(seq[i:j])
                         done_oth.add(hit)
                         break
-        free = [x for x in seq if x not in done_seq]
-        if len(free) < 2:
+        if n < 2:
             continue
+        starts = {y[:3] for y in other if len(y) >= 7 and y not in done_oth}
+        if not starts or all(_lexicon_word(x)[1].isdisjoint(starts) for x in seq[:-1]):
+            continue  # no word of other starts like a word of seq or a translation of one
+        free = [x for x in seq if x not in done_seq]
         for y in other:
             if y in done_oth or len(y) < 7:
                 continue
