@@ -192,13 +192,17 @@ def english_only(word: str) -> bool:
 
 
 def lexicon_stems(tokens, length: int) -> frozenset[str]:
-    """Block stems of the Dutch translations of a title's English words (``animal`` -> ``dier``,
-    ``dieren``, ``beest``...), so an English title meets its Dutch twin in a title-token block
-    even when no word of the two is alike (vacancies have no place or time to meet by)."""
+    """Block stems of the Dutch translations of an English title's words (``animal`` -> ``dier``,
+    ``dieren``, ``beest``...), so it meets its Dutch twin in a title-token block even when no word
+    of the two is alike (vacancies have no place or time to meet by). A title is English when at
+    least half of its words are English words of the lexicon that are no Dutch words: a loanword
+    in a Dutch title (``Boodschappen service``, ``Start werkzaamheden``) adds nothing."""
+    english = [t for t in tokens if english_only(t)]
+    if not english or 2 * len(english) < len(tokens):
+        return frozenset()
     out: set[str] = set()
-    for t in tokens:
-        if english_only(t):
-            out.update(w[:length] for w in equivalents(t) if len(w) >= 3)
+    for t in english:
+        out.update(w[:length] for w in equivalents(t) if len(w) >= 3)
     return frozenset(out)
 
 

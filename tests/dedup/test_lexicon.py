@@ -85,6 +85,8 @@ def test_english_words_only_add_block_keys():
     assert not english_only("tuinman")  # a Dutch translation
     assert "tuinma" in lexicon_stems(["gardener"], 6)
     assert lexicon_stems(["tuinman", "kapper"], 6) == frozenset()
+    # a loanword in a Dutch title does not make it English: no translated keys, no extra work
+    assert english_only("service") and lexicon_stems(["boodschappen", "service", "scharn"], 6) == frozenset()
 
 
 def test_the_lexicon_file_is_committed_and_read_without_the_debian_package():
