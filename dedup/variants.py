@@ -191,6 +191,15 @@ def english_only(word: str) -> bool:
     return word in lex.words or any(b in lex.words and b not in lex.also_dutch for b in _english_bases(word))
 
 
+@lru_cache(maxsize=1 << 15)
+def english_title(raw: str) -> bool:
+    """A raw title has an English word: one the lexicon knows as English and no Dutch word, or
+    one of the hand list (``[english]``, ``[english_words]``). Only then does the word comparison
+    of a pair look words up in the lexicon: two Dutch titles compare as they did without it."""
+    triggers = variants().triggers
+    return any(t in triggers or english_only(t) for t in _fold(raw).split())
+
+
 def lexicon_stems(tokens, length: int) -> frozenset[str]:
     """Block stems of the Dutch translations of an English title's words (``animal`` -> ``dier``,
     ``dieren``, ``beest``...), so it meets its Dutch twin in a title-token block even when no word
@@ -355,7 +364,8 @@ def _stem(word: str, suffixes: tuple[str, ...]) -> str:
     return _DOUBLE_VOWEL.sub(r"\1", word)
 
 
-def _unmatched(left: list[str], right: list[str], suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
+def _unmatched(left: list[str], right: list[str], suffixes: tuple[str, ...],
+               lexical: bool = True) -> tuple[list[str], list[str]]:
     """Words of ``left`` / ``right`` (each title's words the other lacks) that still meet nothing
     after joining neighbours (compounds), word forms and typos."""
     done_l: set[str] = set()
@@ -384,13 +394,13 @@ def _unmatched(left: list[str], right: list[str], suffixes: tuple[str, ...]) -> 
                 break
     ul = [x for x in left if x not in done_l]
     ur = [y for y in right if y not in done_r]
-    if ul and ur:  # both titles have words that meet nothing: try the lexicon
+    if lexical and ul and ur:  # both titles have words that meet nothing: try the lexicon
         return _by_lexicon(ul, ur)
     return ul, ur
 
 
 @lru_cache(maxsize=1 << 17)
-def word_score(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, bool]:
+def word_score(a: tuple[str, ...], b: tuple[str, ...], lexical: bool = True) -> tuple[float, bool]:
     """(score 0-100, one title contains the other) on words: the share of both titles' words that
     meet a word of the other (equal, joined neighbours, a word form, a typo)."""
     sa, sb = set(a), set(b)
@@ -399,7 +409,7 @@ def word_score(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, bool]:
     v = variants()
     left = [t for t in a if t not in sb]
     right = [t for t in b if t not in sa]
-    ul, ur = _unmatched(left, right, v.suffixes)
+    ul, ur = _unmatched(left, right, v.suffixes, lexical)
     if not ul or not ur:
         return 100.0, True
     met = (len(a) - len(ul)) + (len(b) - len(ur))
@@ -418,15 +428,16 @@ def _compare(ta, tb) -> tuple[float, str]:
     hit = _COMPARED.get(key)
     if hit is not None:
         return hit
-    score, contained = word_score(ta.words, tb.words)
+    lexical = english_title(ta.raw) or english_title(tb.raw)  # Dutch pairs skip the lexicon
+    score, contained = word_score(ta.words, tb.words, lexical)
     out = (score, "contained" if contained else "differ")
     if not contained and (ta.has_sep or tb.has_sep) and (ta.main is None) != (tb.main is None):
         t_sub, t_other = (ta, tb) if ta.main is not None else (tb, ta)
         for part in (t_sub.main, t_sub.sub):
             # the other title is one part of the subtitled one: all its words in that part (a part
             # inside a title that adds words of its own is two titles adding different things)
-            if part and _covers(part, t_other.words):
-                out = (word_score(part, t_other.words)[0], "subtitle")
+            if part and _covers(part, t_other.words, lexical):
+                out = (word_score(part, t_other.words, lexical)[0], "subtitle")
                 break
     if len(_COMPARED) >= _COMPARED_MAX:
         _COMPARED.clear()
@@ -435,12 +446,13 @@ def _compare(ta, tb) -> tuple[float, str]:
 
 
 @lru_cache(maxsize=1 << 14)
-def _covers(whole: tuple[str, ...], part: tuple[str, ...]) -> bool:
+def _covers(whole: tuple[str, ...], part: tuple[str, ...], lexical: bool = True) -> bool:
     """Every word of ``part`` meets a word of ``whole`` (equal, joined neighbours, a form, a typo)."""
     sw, sp = set(whole), set(part)
     if sp <= sw:
         return True
-    ul, _ = _unmatched([t for t in part if t not in sw], [t for t in whole if t not in sp], variants().suffixes)
+    ul, _ = _unmatched([t for t in part if t not in sw], [t for t in whole if t not in sp], variants().suffixes,
+                       lexical)
     return not ul
 
 
