@@ -111,8 +111,10 @@ class FeatureMaker:
         # groep 7): a number meets the same number, so twins whose words are all common meet
         stem_set.update("#" + t for t in toks if t.isdigit())
         # an English word's Dutch translations (the lexicon): an English title meets its Dutch twin
-        lexical = lexicon_stems(words, n) - stem_set
-        stem_set |= lexical
+        lexical = lexicon_stems(words, n)
+        if lexical:
+            lexical = lexical - stem_set
+            stem_set |= lexical
         stems = tuple(sorted(stem_set))
         cells: tuple[tuple[int, int], ...] = ()
         if day and rec.lat is not None and rec.lon is not None:

@@ -191,6 +191,9 @@ def english_only(word: str) -> bool:
     return word in lex.words or any(b in lex.words and b not in lex.also_dutch for b in _english_bases(word))
 
 
+_NO_STEMS: frozenset[str] = frozenset()
+
+
 @lru_cache(maxsize=1 << 15)
 def english_title(raw: str) -> bool:
     """A raw title has an English word: one the lexicon knows as English and no Dutch word, or
@@ -208,7 +211,7 @@ def lexicon_stems(tokens, length: int) -> frozenset[str]:
     in a Dutch title (``Boodschappen service``, ``Start werkzaamheden``) adds nothing."""
     english = [t for t in tokens if english_only(t)]
     if not english or 2 * len(english) < len(tokens):
-        return frozenset()
+        return _NO_STEMS  # one shared object: a set per record would be one more for the GC to visit
     out: set[str] = set()
     for t in english:
         out.update(w[:length] for w in equivalents(t) if len(w) >= 3)
