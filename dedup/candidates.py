@@ -93,7 +93,8 @@ def _large_block(rows, members, cutoff, window, feats, found, stem: str | None =
             passing |= np.abs(row_starts[:, None] - starts[None, :]) <= window
     if stem is not None and cutoff:
         lexical = {i for i, m in enumerate(rows) if stem in feats[m].lexical}
-        col_lexical = lexical if rows is members else {j for j, m in enumerate(members) if stem in feats[m].lexical}
+        col_lexical = lexical if rows is members else {
+            j for j, m in enumerate(members) if stem in feats[m].lexical}
         for i in range(len(rows)) if lexical or col_lexical else ():
             for j in range(len(members)) if i in lexical else col_lexical:
                 if not passing[i, j] and rows[i] != members[j] and refine(

@@ -249,8 +249,9 @@ class Deduplicator:
     def _score_blocks(self, blocks: dict[tuple, list[str]], probe: set[str] | None) -> int:
         """Fully score the candidate pairs of ``blocks`` (see ``candidates``) that are worth it:
         no cheap veto, and a title over the threshold or still a chance without one (a link, the
-        same start and place, or English words whose translation may be the other title). With ``probe``, only pairs with a probe record. Keeps matches
-        and near misses; returns the number of candidate pairs."""
+        same start and place, or English words whose translation may be the other title). With
+        ``probe``, only pairs with a probe record. Keeps matches and near misses; returns the number
+        of candidate pairs."""
         st = self._state
         assert st is not None
         feats = st.feats

@@ -199,8 +199,13 @@ def english_title(raw: str) -> bool:
     """A raw title has an English word: one the lexicon knows as English and no Dutch word, or
     one of the hand list (``[english]``, ``[english_words]``). Only then does the word comparison
     of a pair look words up in the lexicon: two Dutch titles compare as they did without it."""
+    from .text import fold
+
     triggers = variants().triggers
-    return any(t in triggers or english_only(t) for t in _fold(raw).split())
+    for t in fold(raw).split():
+        if t in triggers or (len(t) >= 4 and english_only(t)):  # english_only needs 4+ letters
+            return True
+    return False
 
 
 def lexicon_stems(tokens, length: int) -> frozenset[str]:
