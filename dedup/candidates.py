@@ -41,17 +41,21 @@ def candidate_pairs(
         cutoff = 0.0 if kind == "u" else settings.title_threshold
         window = settings.same_time_minutes if kind in ("g", "b") else None
         rows = members if probe is None else [m for m in members if m in probe]
+        stem = key[3] if kind == "t" else None
         if len(members) <= SMALL_BLOCK:
-            _small_block(rows, members, probe, cutoff, window, feats, scorer, found, kind == "t")
+            _small_block(rows, members, probe, cutoff, window, feats, scorer, found, kind == "t", stem)
         else:
-            _large_block(rows, members, cutoff, window, feats, found)
+            _large_block(rows, members, cutoff, window, feats, found, stem)
     return found
 
 
-def _small_block(rows, members, probe, cutoff, window, feats, scorer, found, words: bool = False) -> None:
+def _small_block(rows, members, probe, cutoff, window, feats, scorer, found, words: bool = False,
+                 stem: str | None = None) -> None:
     """Pair by pair (cheaper than ``process.cdist`` for a handful of records). In a title-token
     block (``words``), a pair under the cutoff also passes when its words make one title part of
-    the other (a compound with extra words: ``Taal Café voor anderstaligen`` / ``Taalcafé``)."""
+    the other (a compound with extra words: ``Taal Café voor anderstaligen`` / ``Taalcafé``), from
+    rapidfuzz's ``_WORDS_FLOOR`` up, or whatever rapidfuzz says when the block's ``stem`` is a
+    translation of one title's English word (``Volunteer gardener`` in the block of ``tuinman``)."""
     title = scorer.title
     for a in rows:
         fa = feats[a]
@@ -67,12 +71,15 @@ def _small_block(rows, members, probe, cutoff, window, feats, scorer, found, wor
             score = title(fa, fb)
             if score >= cutoff or (
                 window is not None and fa.timed and fb.timed and abs(fa.start - fb.start) <= window
-            ) or (words and score >= _WORDS_FLOOR and refine(fa.title, fb.title, score)[0] >= cutoff):
+            ) or (words and (score >= _WORDS_FLOOR or stem in fa.lexical or stem in fb.lexical)
+                  and refine(fa.title, fb.title, score)[0] >= cutoff):
                 found[key] = score
 
 
-def _large_block(rows, members, cutoff, window, feats, found) -> None:
-    """With ``process.cdist``; geo and buurt blocks also pass the pairs with the same start."""
+def _large_block(rows, members, cutoff, window, feats, found, stem: str | None = None) -> None:
+    """With ``process.cdist``; geo and buurt blocks also pass the pairs with the same start. In the
+    block of a title-token ``stem`` that is a translation of a title's English word, that title is
+    also compared word by word with every member under the cutoff."""
     titles = [feats[m].title for m in members]
     row_titles = titles if rows is members else [feats[m].title for m in rows]
     matrix = title_matrix(row_titles, titles, cutoff if window is None else 0.0)
@@ -84,6 +91,17 @@ def _large_block(rows, members, cutoff, window, feats, found) -> None:
             starts = np.array([_start(feats[m]) for m in members])
             row_starts = starts if rows is members else np.array([_start(feats[m]) for m in rows])
             passing |= np.abs(row_starts[:, None] - starts[None, :]) <= window
+    if stem is not None and cutoff:
+        lexical = {i for i, m in enumerate(rows) if stem in feats[m].lexical}
+        col_lexical = lexical if rows is members else {
+            j for j, m in enumerate(members) if stem in feats[m].lexical}
+        for i in range(len(rows)) if lexical or col_lexical else ():
+            for j in range(len(members)) if i in lexical else col_lexical:
+                if not passing[i, j] and rows[i] != members[j] and refine(
+                        row_titles[i], titles[j], float(matrix[i, j]))[0] >= cutoff:
+                    passing[i, j] = True
+                    if rows is members:
+                        passing[j, i] = True
     if rows is members:
         passing = np.triu(passing, 1)
     ii, jj = np.nonzero(passing)

@@ -248,9 +248,10 @@ class Deduplicator:
 
     def _score_blocks(self, blocks: dict[tuple, list[str]], probe: set[str] | None) -> int:
         """Fully score the candidate pairs of ``blocks`` (see ``candidates``) that are worth it:
-        no cheap veto, and a title over the threshold or still a chance without one (a link, or
-        the same start and place). With ``probe``, only pairs with a probe record. Keeps matches
-        and near misses; returns the number of candidate pairs."""
+        no cheap veto, and a title over the threshold or still a chance without one (a link, the
+        same start and place, or English words whose translation may be the other title). With
+        ``probe``, only pairs with a probe record. Keeps matches and near misses; returns the number
+        of candidate pairs."""
         st = self._state
         assert st is not None
         feats = st.feats
@@ -259,7 +260,8 @@ class Deduplicator:
         scorer, keep = self.scorer, self.settings.explain_min_score
         for (a, b), title in found.items():
             fa, fb = feats[a], feats[b]
-            if scorer.vetoed(fa, fb) or (title < threshold and not scorer.worth_scoring(fa, fb)):
+            if scorer.vetoed(fa, fb) or (title < threshold and not (fa.translated or fb.translated)
+                                         and not scorer.worth_scoring(fa, fb)):
                 continue
             ps = scorer.score(fa, fb, title)
             if ps.match or (ps.veto is None and ps.score >= keep):

@@ -16,7 +16,7 @@ from tim.config.dedup import DedupSettings
 
 from .model import DedupRecord
 from .text import Title, buurt_mask, canonical_url, normalize_text, normalize_title, urls_in
-from .variants import variants
+from .variants import lexicon_stems, variants
 
 #: Reference latitude of the geo cell grid (Maastricht); a degree of longitude is shorter here.
 REF_LAT = 50.85
@@ -49,6 +49,13 @@ class Features:
     """Canonical URLs the record links to (``urls_in_text`` and links in the description)."""
     description: str | None = None
     description_places: int = 0
+    lexical: frozenset[str] = frozenset()
+    """Stems that only the Dutch translations of the title's English words give (the lexicon,
+    ``en_nl_lexicon.tsv``): in their blocks the title is compared word by word with every member."""
+
+    @property
+    def translated(self) -> bool:
+        return bool(self.lexical)
 
     @property
     def partition(self) -> tuple[str, int]:
@@ -103,6 +110,11 @@ class FeatureMaker:
         # numbers in a title are what tells one numbered listing from the next (#368, 2027,
         # groep 7): a number meets the same number, so twins whose words are all common meet
         stem_set.update("#" + t for t in toks if t.isdigit())
+        # an English word's Dutch translations (the lexicon): an English title meets its Dutch twin
+        lexical = lexicon_stems(words, n)
+        if lexical:
+            lexical = lexical - stem_set
+            stem_set |= lexical
         stems = tuple(sorted(stem_set))
         cells: tuple[tuple[int, int], ...] = ()
         if day and rec.lat is not None and rec.lon is not None:
@@ -125,6 +137,7 @@ class FeatureMaker:
             buurt,
             own,
             frozenset(links),
+            lexical=lexical,
         )  # type: ignore[arg-type]
 
     def _local(self, dt: datetime) -> datetime:

@@ -13,7 +13,10 @@ each:
   part is compared too; what one title adds to the other never counts against a pair.
 * **Dutch/English twins** (``Koffieochtend`` / ``Coffee morning``): English words and phrases
   are translated into Dutch when the title is normalised, so the twin shares the Dutch title's
-  words (and its blocks).
+  words (and its blocks). Words the hand list does not have meet through an external dictionary
+  when two titles are compared (``en_nl_lexicon.tsv``, FreeDict: ``Pottery`` / ``Aardewerk``,
+  ``animal shelter`` / ``dierenasiel``; any of a word's translations will do), and an English
+  word's translations are block stems of its title (:func:`lexicon_stems`).
 
 And what stays apart: when *both* titles have words the other lacks (``Repaircafé`` /
 ``Breicafé``, ``Kok`` / ``Afwasser buurtrestaurant``, ``Lezing: bijen`` / ``Lezing: vogels``),
@@ -32,6 +35,7 @@ import re
 from rapidfuzz import fuzz
 
 VARIANTS_FILE = Path(__file__).with_name("title_variants.txt")
+LEXICON_FILE = Path(__file__).with_name("en_nl_lexicon.tsv")
 _MIN_STEM = 4
 _TYPO_RATIO = 88.0
 _TYPO_MIN_LEN = 6
@@ -79,6 +83,228 @@ def variants() -> Variants:
         heads=tuple(sorted({_fold(w) for w in sections.get("heads", [])}, key=len, reverse=True)),
         suffixes=tuple(sorted({_fold(w) for w in sections.get("suffixes", [])}, key=len, reverse=True)),
     )
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The external English-Dutch dictionary (``en_nl_lexicon.tsv``, from FreeDict)."""
+
+    words: dict[str, str]
+    """An English word -> its Dutch translations, space-separated."""
+    reverse: dict[str, str]
+    """A Dutch word -> the English words it translates, space-separated."""
+    phrases: dict[str, str]
+    """An English phrase of two or three words (spaces between) -> Dutch words, space-separated."""
+    phrase_first: frozenset[str]
+    """The first words of ``phrases``."""
+    also_dutch: frozenset[str]
+    """English keys that are Dutch words too (``plant``, ``kind``): they say nothing about the
+    language of a title."""
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    words: dict[str, str] = {}
+    reverse: dict[str, list[str]] = {}
+    phrases: dict[str, str] = {}
+    also_dutch: set[str] = set()
+    for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines():
+        if line and line[0] != "#":
+            en, nl, *flag = line.split("\t")
+            if flag:
+                also_dutch.add(en)
+            if " " in en:
+                phrases[en] = nl
+                continue
+            words[en] = nl
+            for d in nl.split():
+                reverse.setdefault(d, []).append(en)
+    return Lexicon(words, {d: " ".join(en) for d, en in reverse.items()}, phrases,
+                   frozenset(p.split()[0] for p in phrases), frozenset(also_dutch))
+
+
+def _english_bases(word: str) -> tuple[str, ...]:
+    """Plain forms of an English word: ``bulbs`` -> ``bulb``, ``planting`` -> ``plant``,
+    ``swimming`` -> ``swim``, ``libraries`` -> ``library``, ``baked`` -> ``bake``."""
+    out: list[str] = []
+    if len(word) > 4:
+        if word.endswith("ies"):
+            out.append(word[:-3] + "y")
+        elif word.endswith("s") and not word.endswith("ss"):
+            out += [word[:-1], word[:-2]] if word.endswith("es") else [word[:-1]]
+        for end in ("ing", "ed"):
+            if word.endswith(end) and len(word) - len(end) >= 3:
+                stem = word[: -len(end)]
+                out += [stem, stem + "e"]
+                if len(stem) > 3 and stem[-1] == stem[-2]:
+                    out.append(stem[:-1])
+    return tuple(out)
+
+
+def _verb_stem(word: str) -> str | None:
+    """The stem of a Dutch infinitive, as compounds and the first person write it: ``zwemmen`` ->
+    ``zwem``, ``koken`` -> ``kook``, ``schaken`` -> ``schaak``, ``planten`` -> ``plant``."""
+    if not word.endswith("en") or len(word) < 5:
+        return None
+    stem = word[:-2]
+    if stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+        return stem[:-1]  # zwemmen -> zwem
+    if stem[-2] in "aeou" and stem[-3] not in "aeiou" and stem[-1] not in "aeiouy":
+        return stem[:-1] + stem[-2] + stem[-1]  # koken -> kook: an open syllable's vowel doubles
+    return stem
+
+
+def _dutch_forms(word: str) -> set[str]:
+    """A Dutch word and the forms a title may use: plurals (``bol`` -> ``bollen``, ``dier`` ->
+    ``dieren``), a verb's stem (``zwemmen`` -> ``zwem``, ``koken`` -> ``kook``)."""
+    forms = {word, word + "s", word + "en", word + "e", word + "n"}
+    if len(word) >= 3 and word[-1] not in "aeiouy" and word[-2] in "aeiou" and word[-3] not in "aeiou":
+        forms.add(word + word[-1] + "en")  # a short vowel keeps its sound: bol / bollen
+    stem = _verb_stem(word)
+    if stem:
+        forms.add(stem)
+    return forms
+
+
+@lru_cache(maxsize=1 << 16)
+def equivalents(word: str) -> frozenset[str]:
+    """The words that translate ``word`` (either way) in the lexicon, with their title forms;
+    empty for a word the lexicon does not know (nor its English plain forms)."""
+    lex = lexicon()
+    dutch = set(lex.words.get(word, "").split())
+    for base in _english_bases(word):
+        dutch.update(lex.words.get(base, "").split())
+    out: set[str] = set(lex.reverse.get(word, "").split())  # a Dutch word's English words
+    for w in dutch:
+        out |= _dutch_forms(w)
+    out.discard(word)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1 << 15)
+def english_only(word: str) -> bool:
+    """``word`` is an English word of the lexicon (or a plural, ``-ing`` or ``-ed`` form of one)
+    that is no Dutch word: neither a Dutch headword of the dictionary nor a translation of one."""
+    lex = lexicon()
+    if word in lex.also_dutch or word in lex.reverse or len(word) < 4:
+        return False
+    return word in lex.words or any(b in lex.words and b not in lex.also_dutch for b in _english_bases(word))
+
+
+_NO_STEMS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=1 << 15)
+def english_title(raw: str) -> bool:
+    """A raw title has an English word: one the lexicon knows as English and no Dutch word, or
+    one of the hand list (``[english]``, ``[english_words]``). Only then does the word comparison
+    of a pair look words up in the lexicon: two Dutch titles compare as they did without it."""
+    from .text import fold
+
+    triggers = variants().triggers
+    for t in fold(raw).split():
+        if t in triggers or (len(t) >= 4 and english_only(t)):  # english_only needs 4+ letters
+            return True
+    return False
+
+
+def lexicon_stems(tokens, length: int) -> frozenset[str]:
+    """Block stems of the Dutch translations of an English title's words (``animal`` -> ``dier``,
+    ``dieren``, ``beest``...), so it meets its Dutch twin in a title-token block even when no word
+    of the two is alike (vacancies have no place or time to meet by). A title is English when at
+    least half of its words are English words of the lexicon that are no Dutch words: a loanword
+    in a Dutch title (``Boodschappen service``, ``Start werkzaamheden``) adds nothing."""
+    english = [t for t in tokens if english_only(t)]
+    if not english or 2 * len(english) < len(tokens):
+        return _NO_STEMS  # one shared object: a set per record would be one more for the GC to visit
+    out: set[str] = set()
+    for t in english:
+        out.update(w[:length] for w in equivalents(t) if len(w) >= 3)
+    return frozenset(out)
+
+
+#: What may join the parts of a Dutch compound: dieren|asiel -> dier+en+asiel, gezondheid+s+check.
+_LINKS = ("", "s", "en", "e", "n")
+
+
+def _spells(word: str, seq: list[str], used: bool) -> bool:
+    """``word`` is the words of ``seq`` in turn, each as itself or a translation, joined with a
+    linking ``s`` / ``en`` / ``e`` / ``n`` at most (``dierenasiel`` = ``animal shelter``); at least
+    one part translated (``used``) unless a link joins them (``gezondheidscheck``)."""
+    first, rest = seq[0], seq[1:]
+    options = equivalents(first)
+    for option, translated in ((first, False), *((o, True) for o in options)):
+        if not word.startswith(option) or len(option) < 3:
+            continue
+        tail = word[len(option):]
+        if not rest:
+            if not tail and (used or translated):
+                return True
+            continue
+        for link in _LINKS:
+            if tail.startswith(link) and len(tail) - len(link) >= 3:
+                if _spells(tail[len(link):], rest, used or translated or bool(link)):
+                    return True
+    return False
+
+
+@lru_cache(maxsize=1 << 16)
+def _lexicon_word(word: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the words ``word`` meets through the lexicon, or as its verb stem; the first three letters
+    of itself and of its translations, which a compound it is the first part of starts with)."""
+    eq = equivalents(word)
+    stem = _verb_stem(word)  # koken / kook: the stem of one title's verb (no lexicon needed)
+    meets = eq | {stem} if stem else eq
+    return meets, frozenset(w[:3] for w in (word, *eq) if len(w) >= 3)
+
+
+def _by_lexicon(ul: list[str], ur: list[str]) -> tuple[list[str], list[str]]:
+    """Of two titles' unmatched words, those still unmatched after the lexicon: a word meets a
+    translation (or its plural, its verb stem) on the other side, an English phrase meets its
+    Dutch word, and a compound meets the words that spell it (``dierenasiel`` / ``animal
+    shelter``, ``kroeg quiz`` / ``pubquiz``)."""
+    done_l: set[str] = set()
+    done_r: set[str] = set()
+    lex = lexicon()
+    for seq, other, done_seq, done_oth in ((ul, ur, done_l, done_r), (ur, ul, done_r, done_l)):
+        n = len(seq)
+        for i, x in enumerate(seq):
+            meets = _lexicon_word(x)[0]
+            if meets and not meets.isdisjoint(other) and x not in done_seq:
+                hit = next((y for y in other if y in meets and y not in done_oth), None)
+                if hit is not None:
+                    done_seq.add(x)
+                    done_oth.add(hit)
+                    continue
+            if x in lex.phrase_first and x not in done_seq:
+                for j in range(i + 2, min(n, i + 3) + 1):  # a phrase of 2-3 words for one word
+                    dutch = lex.phrases.get(" ".join(seq[i:j]))
+                    hit = dutch and next((y for y in other if y not in done_oth and y in dutch.split()), None)
+                    if hit:
+                        done_seq.update(seq[i:j])
+                        done_oth.add(hit)
+                        break
+        if n < 2:
+            continue
+        starts = {y[:3] for y in other if len(y) >= 7 and y not in done_oth}
+        if not starts or all(_lexicon_word(x)[1].isdisjoint(starts) for x in seq[:-1]):
+            continue  # no word of other starts like a word of seq or a translation of one
+        free = [x for x in seq if x not in done_seq]
+        for y in other:
+            if y in done_oth or len(y) < 7:
+                continue
+            start = y[:3]
+            for i in range(len(free) - 1):
+                if free[i] in done_seq or start not in _lexicon_word(free[i])[1]:
+                    continue
+                for j in range(i + 2, min(len(free), i + 3) + 1):
+                    if _spells(y, free[i:j], False):
+                        done_seq.update(free[i:j])
+                        done_oth.add(y)
+                        break
+                if y in done_oth:
+                    break
+    return [x for x in ul if x not in done_l], [y for y in ur if y not in done_r]
 
 
 def translate(tokens: list[str], v: Variants | None = None) -> list[str]:
@@ -146,7 +372,8 @@ def _stem(word: str, suffixes: tuple[str, ...]) -> str:
     return _DOUBLE_VOWEL.sub(r"\1", word)
 
 
-def _unmatched(left: list[str], right: list[str], suffixes: tuple[str, ...]) -> tuple[list[str], list[str]]:
+def _unmatched(left: list[str], right: list[str], suffixes: tuple[str, ...],
+               lexical: bool = True) -> tuple[list[str], list[str]]:
     """Words of ``left`` / ``right`` (each title's words the other lacks) that still meet nothing
     after joining neighbours (compounds), word forms and typos."""
     done_l: set[str] = set()
@@ -173,11 +400,15 @@ def _unmatched(left: list[str], right: list[str], suffixes: tuple[str, ...]) -> 
                 done_l.add(x)
                 done_r.add(y)
                 break
-    return [x for x in left if x not in done_l], [y for y in right if y not in done_r]
+    ul = [x for x in left if x not in done_l]
+    ur = [y for y in right if y not in done_r]
+    if lexical and ul and ur:  # both titles have words that meet nothing: try the lexicon
+        return _by_lexicon(ul, ur)
+    return ul, ur
 
 
 @lru_cache(maxsize=1 << 17)
-def word_score(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, bool]:
+def word_score(a: tuple[str, ...], b: tuple[str, ...], lexical: bool = True) -> tuple[float, bool]:
     """(score 0-100, one title contains the other) on words: the share of both titles' words that
     meet a word of the other (equal, joined neighbours, a word form, a typo)."""
     sa, sb = set(a), set(b)
@@ -186,7 +417,7 @@ def word_score(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, bool]:
     v = variants()
     left = [t for t in a if t not in sb]
     right = [t for t in b if t not in sa]
-    ul, ur = _unmatched(left, right, v.suffixes)
+    ul, ur = _unmatched(left, right, v.suffixes, lexical)
     if not ul or not ur:
         return 100.0, True
     met = (len(a) - len(ul)) + (len(b) - len(ur))
@@ -205,15 +436,16 @@ def _compare(ta, tb) -> tuple[float, str]:
     hit = _COMPARED.get(key)
     if hit is not None:
         return hit
-    score, contained = word_score(ta.words, tb.words)
+    lexical = english_title(ta.raw) or english_title(tb.raw)  # Dutch pairs skip the lexicon
+    score, contained = word_score(ta.words, tb.words, lexical)
     out = (score, "contained" if contained else "differ")
     if not contained and (ta.has_sep or tb.has_sep) and (ta.main is None) != (tb.main is None):
         t_sub, t_other = (ta, tb) if ta.main is not None else (tb, ta)
         for part in (t_sub.main, t_sub.sub):
             # the other title is one part of the subtitled one: all its words in that part (a part
             # inside a title that adds words of its own is two titles adding different things)
-            if part and _covers(part, t_other.words):
-                out = (word_score(part, t_other.words)[0], "subtitle")
+            if part and _covers(part, t_other.words, lexical):
+                out = (word_score(part, t_other.words, lexical)[0], "subtitle")
                 break
     if len(_COMPARED) >= _COMPARED_MAX:
         _COMPARED.clear()
@@ -222,12 +454,13 @@ def _compare(ta, tb) -> tuple[float, str]:
 
 
 @lru_cache(maxsize=1 << 14)
-def _covers(whole: tuple[str, ...], part: tuple[str, ...]) -> bool:
+def _covers(whole: tuple[str, ...], part: tuple[str, ...], lexical: bool = True) -> bool:
     """Every word of ``part`` meets a word of ``whole`` (equal, joined neighbours, a form, a typo)."""
     sw, sp = set(whole), set(part)
     if sp <= sw:
         return True
-    ul, _ = _unmatched([t for t in part if t not in sw], [t for t in whole if t not in sp], variants().suffixes)
+    ul, _ = _unmatched([t for t in part if t not in sw], [t for t in whole if t not in sp], variants().suffixes,
+                       lexical)
     return not ul
 
 

@@ -66,6 +66,7 @@ def test_wheel_contents(wheel):
         expected = sorted(f"tim/{folder}/{p.name}" for p in (ROOT / folder).glob(pattern) if p.is_file())
         assert expected and set(expected) <= set(names), (folder, pattern, set(expected) - set(names))
     assert "tim/dedup/stopwords.txt" in names
+    assert "tim/dedup/en_nl_lexicon.tsv" in names  # read at run time by dedup/variants.py
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert re.search(r"^\[console_scripts\]\s*\ntim = tim\.cli\.main:app$", text, re.M), text
