@@ -489,11 +489,6 @@ class Pipeline:
         ``(source id, run id, report progress?)``."""
         return self._workers
 
-    def worker_peak_rss_mb(self) -> float:
-        """Sum of the worker processes' peak resident memory (with their Scrapy services), in MB
-        (0 without them)."""
-        return self._workers.peak_rss_mb() if self._workers is not None else 0.0
-
     def close(self) -> None:
         """End the worker processes, if any (they also end with this process)."""
         with self._workers_lock:
@@ -504,8 +499,7 @@ class Pipeline:
     def _run_in_worker(self, source: Source, on_record: Callable[[int], None] | None) -> SourceReport:
         """``run_source`` in a worker process; a worker that dies fails only its own sources."""
         from tim.processes import TaskFailed, WorkerDied
-        from tim.store.runs import start_run
-        from tim.store.tables import RunRow
+        from tim.store.runs import run_outcome, start_run
 
         started = time.monotonic()
         run_id = start_run(self.engine, source.id)
@@ -513,12 +507,11 @@ class Pipeline:
         try:
             report, pid, seconds = future.result()
         except (WorkerDied, TaskFailed) as exc:
-            with self.engine.connect() as conn:
-                row = conn.execute(select(RunRow.status, RunRow.error).where(RunRow.id == run_id)).one()
+            status, error = run_outcome(self.engine, run_id)
             log.error(logfmt("source_crashed", source=source.id, run=run_id, error=str(exc).splitlines()[0]))
             report = SourceReport(source.id, run_id=run_id)
-            if row.status != "running":  # it ended after its run was stored: that run stands
-                report.status, report.error = row.status, row.error
+            if status != "running":  # it ended after its run was stored: that run stands
+                report.status, report.error = status, error
                 report.seconds = time.monotonic() - started
                 return report
             report.error = f"source {source.id!r}: {exc}"

@@ -235,15 +235,6 @@ class WorkerPool:
         with self._lock:
             return {w.proc.pid: [t for _f, _n, t in w.tasks.values()] for w in self._workers}
 
-    def peak_rss_mb(self) -> float:
-        """Sum of the peak resident memory (``VmHWM``) of the children and of their own children
-        (a worker's Scrapy service), in MB."""
-        total = 0.0
-        for pid in self.pids:
-            for p in (pid, *_children(pid)):
-                total += _vm_hwm_mb(p)
-        return total
-
     # -- tasks ----------------------------------------------------------------------------
     def submit(self, task: object, on_note: Callable[[object], None] | None = None) -> Future:
         """Run ``task`` in the least busy child; ``on_note`` gets what the task notifies."""
@@ -327,25 +318,6 @@ class WorkerPool:
         w.conn.close()
         for future, _on_note, _task in tasks.values():
             future.set_exception(WorkerDied(w.proc.pid, w.proc.exitcode))
-
-
-def _vm_hwm_mb(pid: int) -> float:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            return next((int(line.split()[1]) / 1024 for line in f if line.startswith("VmHWM:")), 0.0)
-    except OSError:
-        return 0.0
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    try:
-        for task in os.listdir(f"/proc/{pid}/task"):
-            with open(f"/proc/{pid}/task/{task}/children", encoding="ascii") as f:
-                found += [int(c) for c in f.read().split()]
-    except OSError:
-        pass
-    return found
 
 
 def _relog(fields: dict) -> None:

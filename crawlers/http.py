@@ -315,12 +315,12 @@ class HttpClient:
         return self.validators.get(url) if self.validators is not None else None
 
     def renote(self, url: str, meta: dict[str, Any]) -> None:
-        """Like :meth:`note`, for a URL that came back unchanged (304) or was not fetched: its
-        stored validators are kept again with ``meta`` added."""
+        """Like :meth:`note`, for a URL that came back unchanged (304): its stored validators are
+        kept again with ``meta`` added."""
         url = self._requested.get(url, url)
-        v = self.pending.get(url) or self.kept(url)
-        if v is not None:
-            self.pending[url] = Validators(v.etag, v.last_modified, v.body_hash, {**(v.meta or {}), **meta})
+        if url not in self.pending and (v := self.kept(url)) is not None:
+            self.pending[url] = v
+        self.note(url, meta)
 
     def commit_validators(self) -> None:
         """Store the validators of this run's conditional fetches. Call after the run's records

@@ -87,15 +87,14 @@ class JsonLdCrawler(Crawler):
         now = datetime.now(timezone.utc)
         for target in self.detail_urls():
             from_sitemap = isinstance(target, SitemapPage)
+            kept = None
             if from_sitemap:
                 target, lastmod = target
                 kept = self.http.kept(target) if self.source.sitemap_lastmod else None
-                if kept is not None and read_since(lastmod, kept.meta, now, self.source.sitemap_recheck_days):
-                    # read after its lastmod: its stored items stand, no request
-                    url, html, meta = kept.meta.get("url", target), None, kept.meta
-                    target = None  # (its stored validators and notes stay as they are)
-            if target is None:
-                pass
+                if kept is not None and not read_since(lastmod, kept.meta, now, self.source.sitemap_recheck_days):
+                    kept = None
+            if kept is not None:  # read after its lastmod: its stored items stand, no request
+                url, html, meta = kept.meta.get("url", target), None, kept.meta
             elif isinstance(target, tuple):
                 (url, html), meta = target, None
             else:

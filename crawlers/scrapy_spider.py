@@ -117,9 +117,13 @@ class TimSpider(scrapy.Spider):
             value = response.headers.get(name)
             return value.decode("latin-1") if value else None
 
+        self.send_validators(response, header("ETag"), header("Last-Modified"),
+                             hashlib.sha256(response.body).hexdigest(), meta)
+
+    def send_validators(self, response, etag: str | None, last_modified: str | None, body_hash: str | None,
+                        meta: dict) -> None:
         self.emit({"t": "validators", "url": response.request.url, "final_url": response.url,
-                   "etag": header("ETag"), "last_modified": header("Last-Modified"),
-                   "body_hash": hashlib.sha256(response.body).hexdigest(), "meta": meta})
+                   "etag": etag, "last_modified": last_modified, "body_hash": body_hash, "meta": meta})
 
     async def start(self):
         src = self.source
@@ -200,9 +204,8 @@ class TimSpider(scrapy.Spider):
             self.replay(response.url, notes)
             if response.meta.get("tim_sitemap") and self.remember:  # found unchanged now: read_at moves on
                 kept = self.validators[response.request.url]
-                self.emit({"t": "validators", "url": response.request.url, "final_url": response.url,
-                           "etag": kept.get("etag"), "last_modified": kept.get("last_modified"),
-                           "body_hash": kept.get("body_hash"), "meta": {**notes, "read_at": now_iso()}})
+                self.send_validators(response, kept.get("etag"), kept.get("last_modified"), kept.get("body_hash"),
+                                     {**notes, "read_at": now_iso()})
             return
         conditional = bool(self.source.follow or self.source.sitemap)  # a detail page of its own
         if not isinstance(response, scrapy.http.TextResponse):

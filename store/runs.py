@@ -42,6 +42,14 @@ def finish_run(conn: Connection, run_id: int, *, status: str, complete: bool, er
     )
 
 
+def run_outcome(engine: Engine, run_id: int) -> tuple[str, str | None]:
+    """(status, error) of a run as stored (``running`` while it has not finished)."""
+    t = RunRow.__table__
+    with engine.connect() as conn:
+        row = conn.execute(select(t.c.status, t.c.error).where(t.c.id == run_id)).one()
+    return row.status, row.error
+
+
 def recent_fetch_counts(conn: Connection, source_id: str, n: int = 5) -> list[int]:
     """Fetched counts of the source's last ``n`` successful, complete runs (newest first).
 
