@@ -104,8 +104,8 @@ class Reclusterer:
         """(``items_touched``, priorities) the kept rows and bundles were made under."""
         self.versions: dict[str, object] = {}
         """item id -> ``updated_at`` of the row its record was made of."""
-        self.bundles: dict[str, tuple[frozenset, str]] = {}
-        """cluster id -> (member ids, ``bundled_hash``) as the last pass wrote it."""
+        self.bundles: dict[str, tuple[tuple[str, ...], str]] = {}
+        """cluster id -> (sorted member ids, ``bundled_hash``) as the last pass wrote it."""
         self.decisions: frozenset | None = None
 
     def cluster(self, records: list, previous: dict[str, str], overrides):
@@ -152,18 +152,45 @@ def _set_counter(conn: Connection, name: str, value: int) -> None:
 
 _NEVER = object()
 
+#: The columns a ``DedupRecord`` is made of (``_dedup_record``): a pass reads only these of the
+#: records it (re)scores, and full rows only of the bundled items it rebuilds, a chunk at a time.
+_RECORD_COLUMNS = ("id", "source_id", "kind", "title", "description_text", "description_html", "starts_at",
+                   "ends_at", "lat", "lon", "buurt_code", "organizer", "url", "geo_method")
 
-def _load_rows(conn: Connection, ids: set[str], into: dict[str, dict], *, everything: bool = False) -> None:
-    """Full rows (``item_dict``) of the active items ``ids`` into ``into``; one scan of every
-    active item when ``everything`` (cheaper than many ``IN`` lookups for most of them)."""
+#: Bundled items rebuilt (member rows read, bundled, written) per step of a pass: a first pass over
+#: 100,000 items holds a chunk's rows and bundled texts, not all of them at once.
+BUNDLE_CHUNK = 2000
+
+
+def _read_records(conn: Connection, ids: set[str], priorities: dict[str, int], *,
+                  everything: bool = False) -> dict[str, object]:
+    """``DedupRecord`` of the active items ``ids``; one scan of every active item when
+    ``everything`` (cheaper than many ``IN`` lookups for most of them). Rows are not kept."""
     t = ItemRow.__table__
-    if not ids:
-        return
-    if everything:
-        for r in conn.execute(select(t).where(t.c.status == "active")):
+    cols = [t.c[c] for c in _RECORD_COLUMNS]
+    out: dict[str, object] = {}
+
+    def add(rows) -> None:
+        for r in rows:
             if r.id in ids:
-                into[r.id] = item_dict(r)
-        return
+                d = r._asdict()
+                d["starts_at"], d["ends_at"] = from_db(d["starts_at"]), from_db(d["ends_at"])
+                out[r.id] = _dedup_record(d, priorities.get(d["source_id"], 50))
+
+    if not ids:
+        return out
+    if everything:
+        add(conn.execute(select(*cols).where(t.c.status == "active")))
+        return out
+    order = sorted(ids)
+    for i in range(0, len(order), 500):
+        add(conn.execute(select(*cols).where(t.c.id.in_(order[i:i + 500]))))
+    return out
+
+
+def _load_rows(conn: Connection, ids: set[str], into: dict[str, dict]) -> None:
+    """Full rows (``item_dict``) of the items ``ids`` into ``into``."""
+    t = ItemRow.__table__
     order = sorted(ids)
     for i in range(0, len(order), 500):
         for r in conn.execute(select(t).where(t.c.id.in_(order[i:i + 500]))):
@@ -199,12 +226,12 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
     light = conn.execute(select(t.c.id, t.c.updated_at, t.c.cluster_id).where(t.c.status == "active")).all()
     stale = {r.id for r in light if rc.versions.get(r.id, _NEVER) != r.updated_at or rc.last is None
              or r.id not in rc.last}
-    full: dict[str, dict] = {}
-    _load_rows(conn, stale, full, everything=len(stale) > len(light) // 4)
-    records = [rc.last[r.id] if r.id not in stale else _dedup_record(full[r.id], priorities.get(full[r.id]["source_id"], 50))
-               for r in light]
+    fresh = _read_records(conn, stale, priorities, everything=len(stale) > len(light) // 4)
+    records = [fresh[r.id] if r.id in stale else rc.last[r.id] for r in light]
+    del fresh
     previous = {r.id: r.cluster_id for r in light if r.cluster_id}
     result = rc.cluster(records, previous, load_overrides(conn))
+    del records
     moved = [(i, c) for i, c in result.assignments.items() if previous.get(i) != c]
     if moved:
         conn.execute(
@@ -224,53 +251,58 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
     for cid, ids in members.items():
         kept, old = rc.bundles.get(cid), existing.get(cid)
         if (kept is None or old is None or old.status != "active" or old.bundled_hash != kept[1]
-                or kept[0] != frozenset(ids) or not stale.isdisjoint(ids)):
+                or kept[0] != tuple(sorted(ids)) or not stale.isdisjoint(ids)):
             rebuild.append(cid)
-    _load_rows(conn, {i for cid in rebuild for i in members[cid]} - full.keys(), full)
-    for i, c in moved:
-        if i in full:
-            full[i]["cluster_id"] = c
     now = utcnow()
-    inserts, updates = [], []
-    for cid in rebuild:
-        mem = [full[i] for i in members[cid]]
-        bundled = bundle(mem, priorities)
-        bundled["id"] = cid
-        # last_seen moves on every crawl; kept in it, every bundled item would be announced as
-        # changed in the change feed (and lose its ETag) after each run
-        bundled.pop("last_seen", None)
-        text = dumps(bundled)
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        old = existing.get(cid)
-        rc.bundles[cid] = (frozenset(members[cid]), digest)
-        values = {"kind": mem[0]["kind"], "status": "active", "buurt_code": bundled.get("buurt_code"),
-                  "member_count": len(mem), "bundled": text, "bundled_hash": digest, "modified_at": now}
-        if old is None:
-            inserts.append({"id": cid, "created_at": now, **values})
-        elif old.bundled_hash != digest or old.status != "active":
-            updates.append({"_id": cid, **values})
+    new = changed = 0
+    for start in range(0, len(rebuild), BUNDLE_CHUNK):
+        chunk = rebuild[start:start + BUNDLE_CHUNK]
+        rows: dict[str, dict] = {}
+        _load_rows(conn, {i for cid in chunk for i in members[cid]}, rows)
+        inserts, updates = [], []
+        for cid in chunk:
+            mem = [rows[i] for i in members[cid]]  # read after ``moved``: cluster_id is cid
+            bundled = bundle(mem, priorities)
+            bundled["id"] = cid
+            # last_seen moves on every crawl; kept in it, every bundled item would be announced as
+            # changed in the change feed (and lose its ETag) after each run
+            bundled.pop("last_seen", None)
+            text = dumps(bundled)
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            old = existing.get(cid)
+            rc.bundles[cid] = (tuple(sorted(members[cid])), digest)
+            values = {"kind": mem[0]["kind"], "status": "active", "buurt_code": bundled.get("buurt_code"),
+                      "member_count": len(mem), "bundled": text, "bundled_hash": digest, "modified_at": now}
+            if old is None:
+                inserts.append({"id": cid, "created_at": now, **values})
+            elif old.bundled_hash != digest or old.status != "active":
+                updates.append({"_id": cid, **values})
+        del rows
+        if inserts or updates:
+            seq = next_seq(conn, len(inserts) + len(updates))
+            for row in inserts + updates:
+                row["change_seq"] = seq
+                seq += 1
+        if inserts:
+            conn.execute(ct.insert(), inserts)
+        if updates:
+            keys = [k for k in updates[0] if k != "_id"]
+            conn.execute(
+                update(ct).where(ct.c.id == bindparam("_id")).values({k: bindparam("v_" + k) for k in keys}),
+                [{"_id": u["_id"], **{"v_" + k: u[k] for k in keys}} for u in updates],
+            )
+        new, changed = new + len(inserts), changed + len(updates)
     gone = [cid for cid, r in existing.items() if r.status == "active" and cid not in members]
     for cid in list(rc.bundles):
         if cid not in members:
             del rc.bundles[cid]
     rc.versions = {r.id: r.updated_at for r in light}
-
-    total = len(inserts) + len(updates) + len(gone)
-    seq = next_seq(conn, total) if total else 0
-    for row in inserts + updates:
-        row["change_seq"] = seq
-        seq += 1
-    if inserts:
-        conn.execute(ct.insert(), inserts)
-    if updates:
-        keys = [k for k in updates[0] if k != "_id"]
-        conn.execute(
-            update(ct).where(ct.c.id == bindparam("_id")).values({k: bindparam("v_" + k) for k in keys}),
-            [{"_id": u["_id"], **{"v_" + k: u[k] for k in keys}} for u in updates],
-        )
-    for cid in gone:
-        conn.execute(update(ct).where(ct.c.id == cid).values(status="deleted", modified_at=now, change_seq=seq, member_count=0))
-        seq += 1
+    if gone:
+        seq = next_seq(conn, len(gone))
+        for cid in gone:
+            conn.execute(update(ct).where(ct.c.id == cid).values(status="deleted", modified_at=now, change_seq=seq,
+                                                                  member_count=0))
+            seq += 1
 
     mt = MergeDecisionRow.__table__
     decisions = frozenset((d.a, d.b, float(d.score), d.decision, dumps(d.reasons)) for d in result.decisions)
@@ -284,5 +316,5 @@ def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
             ])
         rc.decisions = decisions
     _set_counter(conn, FINGERPRINT, fingerprint)
-    return {"clusters": len(members), "new": len(inserts), "changed": len(updates), "deleted": len(gone),
+    return {"clusters": len(members), "new": new, "changed": changed, "deleted": len(gone),
             "decisions": len(result.decisions), "skipped": False}
