@@ -1,11 +1,14 @@
 """Buurt mentions in sentences, on hand-written sets the code never reads.
 
-``python benchmarks/geo/mentions.py`` (also run by ``benchmarks/geo/run.py``) scores three sets
+``python benchmarks/geo/mentions.py`` (also run by ``benchmarks/geo/run.py``) scores five sets
 (see ``HELDOUT.md``):
 
 * ``tuning_mentions.csv``: looked at while the mention rules were tuned ("tuned");
 * ``tuning3_mentions.csv``: a second tuning set, written apart from the rules and then looked at
   while tuning ("tuned 3");
+* ``tuning4_mentions.csv``: a third tuning set, written apart from the rules on 2026-12-07; its first
+  scores (before any rule was changed on it) are in the closing note of that day
+  ("tuned 4");
 * ``heldout_mentions.csv``: the first held-out set, scored once and then looked at while the rules
   were tuned again ("spent held-out": it counts as tuned);
 * ``heldout2_mentions.csv``: a fresh held-out set, written apart from the rules ("held-out"). Only
@@ -29,6 +32,7 @@ from tim.geo import Locator
 HERE = Path(__file__).resolve().parent
 #: (label, file, errors may be shown): the fresh held-out set never shows its texts.
 SETS = (("tuned", "tuning_mentions.csv", True), ("tuned 3", "tuning3_mentions.csv", True),
+        ("tuned 4", "tuning4_mentions.csv", True),
         ("spent held-out", "heldout_mentions.csv", True),
         ("held-out", "heldout2_mentions.csv", False))
 
