@@ -123,10 +123,20 @@ def lexicon() -> Lexicon:
                    frozenset(p.split()[0] for p in phrases), frozenset(also_dutch))
 
 
+#: English plurals that no ending rule gives (``women's`` is tokenised ``womens``).
+_IRREGULAR_EN = {"women": "woman", "men": "man", "children": "child", "people": "person", "feet": "foot",
+                 "teeth": "tooth", "geese": "goose", "mice": "mouse", "lives": "life", "wives": "wife",
+                 "knives": "knife", "leaves": "leaf", "shelves": "shelf", "halves": "half"}
+
+
 def _english_bases(word: str) -> tuple[str, ...]:
     """Plain forms of an English word: ``bulbs`` -> ``bulb``, ``planting`` -> ``plant``,
-    ``swimming`` -> ``swim``, ``libraries`` -> ``library``, ``baked`` -> ``bake``."""
+    ``swimming`` -> ``swim``, ``libraries`` -> ``library``, ``baked`` -> ``bake``, ``women`` and
+    ``womens`` (``women's``) -> ``woman``."""
     out: list[str] = []
+    irregular = _IRREGULAR_EN.get(word) or (word.endswith("s") and _IRREGULAR_EN.get(word[:-1]))
+    if irregular:
+        out.append(irregular)
     if len(word) > 4:
         if word.endswith("ies"):
             out.append(word[:-3] + "y")
@@ -138,6 +148,34 @@ def _english_bases(word: str) -> tuple[str, ...]:
                 out += [stem, stem + "e"]
                 if len(stem) > 3 and stem[-1] == stem[-2]:
                     out.append(stem[:-1])
+    return tuple(out)
+
+
+def _dutch_bases(word: str) -> tuple[str, ...]:
+    """Dictionary forms of a Dutch plural or inflected word: ``vrouwen`` -> ``vrouw``, ``bollen``
+    -> ``bol``, ``bomen`` -> ``boom``, ``uren`` -> ``uur``, ``koren`` -> ``koor``, ``tuintjes`` ->
+    ``tuin``, ``kinderen`` -> ``kind``, ``vrijwilligers`` -> ``vrijwilliger``."""
+    out: list[str] = []
+    if word.endswith("eren") and len(word) >= 7:
+        out.append(word[:-4])  # kinderen -> kind, liederen -> lied
+    if word.endswith("en") and len(word) >= 4:
+        stem = word[:-2]
+        out.append(stem)
+        if len(stem) >= 3 and stem[-1] == stem[-2] and stem[-1] not in "aeiouy":
+            out.append(stem[:-1])  # bollen -> bol
+        elif len(stem) >= 2 and stem[-2] in "aeou" and stem[-1] not in "aeiouy" and (
+                len(stem) == 2 or stem[-3] not in "aeiou"):
+            out.append(stem[:-1] + stem[-2] + stem[-1])  # bomen -> boom, uren -> uur
+            if stem[-1] == "z":
+                out.append(stem[:-2] + stem[-2] * 2 + "s")  # reizen -> reis
+            if stem[-1] == "v":
+                out.append(stem[:-2] + stem[-2] * 2 + "f")  # druiven -> druif (vowel kept: ee/oo)
+    if word.endswith("tjes") and len(word) >= 7:
+        out.append(word[:-4])  # tuintjes -> tuin
+    elif word.endswith("jes") and len(word) >= 6:
+        out.append(word[:-3])
+    elif word.endswith("s") and len(word) >= 5 and not word.endswith("ss"):
+        out.append(word[:-1])  # vrijwilligers -> vrijwilliger
     return tuple(out)
 
 
@@ -175,6 +213,9 @@ def equivalents(word: str) -> frozenset[str]:
     for base in _english_bases(word):
         dutch.update(lex.words.get(base, "").split())
     out: set[str] = set(lex.reverse.get(word, "").split())  # a Dutch word's English words
+    if not out:
+        for base in _dutch_bases(word):  # a plural's: vrouwen -> vrouw -> woman
+            out.update(lex.reverse.get(base, "").split())
     for w in dutch:
         out |= _dutch_forms(w)
     out.discard(word)
@@ -228,22 +269,28 @@ _LINKS = ("", "s", "en", "e", "n")
 
 
 def _spells(word: str, seq: list[str], used: bool) -> bool:
-    """``word`` is the words of ``seq`` in turn, each as itself or a translation, joined with a
-    linking ``s`` / ``en`` / ``e`` / ``n`` at most (``dierenasiel`` = ``animal shelter``); at least
-    one part translated (``used``) unless a link joins them (``gezondheidscheck``)."""
+    """``word`` is the words of ``seq`` in turn, each as itself, its verb stem or dictionary form,
+    or a translation, joined with a linking ``s`` / ``en`` / ``e`` / ``n`` at most (``dierenasiel``
+    = ``animal shelter``, ``zwemuur`` = ``zwemmen hour``); the last part may be a plural of the word
+    (``fruitbomen`` = ``fruit boom``); at least one part translated or in another form (``used``)
+    unless a link joins them (``gezondheidscheck``): plain joins are ``_unmatched``'s."""
     first, rest = seq[0], seq[1:]
-    options = equivalents(first)
-    for option, translated in ((first, False), *((o, True) for o in options)):
-        if not word.startswith(option) or len(option) < 3:
+    stem = _verb_stem(first)
+    options = [(first, False), *((b, True) for b in ((stem,) if stem else ())),
+               *((o, True) for o in equivalents(first))]
+    for option, changed in options:
+        if len(option) < 3:
             continue
-        tail = word[len(option):]
         if not rest:
-            if not tail and (used or translated):
+            if (word == option and (used or changed)) or (word != option and option in _dutch_bases(word)):
                 return True
             continue
+        if not word.startswith(option):
+            continue
+        tail = word[len(option):]
         for link in _LINKS:
             if tail.startswith(link) and len(tail) - len(link) >= 3:
-                if _spells(tail[len(link):], rest, used or translated or bool(link)):
+                if _spells(tail[len(link):], rest, used or changed or bool(link)):
                     return True
     return False
 

@@ -79,6 +79,31 @@ def test_word_comparison_with_the_lexicon():
     assert word_score(words("Kapper"), words("Gardener"))[1] is False
 
 
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Zwemuur voor vrouwen", "Women's swim hour"),  # an irregular plural, a verb stem in a compound
+        ("Snoeiworkshop fruitbomen", "Fruit tree pruning workshop"),  # a plural as a compound's last part
+        ("Spelletjesmiddag voor kinderen", "Games afternoon for children"),  # kinderen / children
+    ],
+)
+def test_word_forms_meet_through_the_lexicon(a, b):
+    result = cluster([listing("w-1", "wijkplatform", a), listing("u-1", "uitinmaastricht", b)])
+    assert together(result, "w-1", "u-1")
+
+
+def test_word_forms_of_the_lexicon():
+    from tim.dedup.variants import _dutch_bases, _english_bases
+
+    assert "woman" in _english_bases("womens") and "child" in _english_bases("children")
+    assert {"boom", "uur", "vrouw", "kind", "bol"} <= {b for w in ("bomen", "uren", "vrouwen", "kinderen", "bollen")
+                                                       for b in _dutch_bases(w)}
+    assert "woman" in equivalents("vrouwen") and "vrouwen" in equivalents("women")
+    # a form changes nothing for two Dutch titles that differ: another word stays another word
+    assert not together(cluster([listing("w-1", "wijkplatform", "Zwemuur voor vrouwen"),
+                                 listing("u-1", "uitinmaastricht", "Zwemuur voor kinderen")]), "w-1", "u-1")
+
+
 def test_english_words_only_add_block_keys():
     assert english_only("gardener") and english_only("bulbs")
     assert not english_only("plant")  # a Dutch word as well: says nothing about the language
