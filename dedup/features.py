@@ -71,6 +71,9 @@ def _minutes(dt: datetime | None) -> float | None:
     return dt.timestamp() / 60.0
 
 
+_NO_LINKS: frozenset[str] = frozenset()
+
+
 class FeatureMaker:
     """Builds :class:`Features` under one set of settings."""
 
@@ -136,7 +139,7 @@ class FeatureMaker:
             cells,
             buurt,
             own,
-            frozenset(links),
+            frozenset(links) if links else _NO_LINKS,  # one shared empty set: most records link nothing
             lexical=lexical,
         )  # type: ignore[arg-type]
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
+from sys import intern
 from datetime import date, datetime
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -80,10 +81,11 @@ def _dedup_record(r: dict, priority: int):
     from tim.dedup import DedupRecord
 
     exact = (r["geo_method"] or "").startswith(POINT_METHODS)
-    return DedupRecord(
-        id=r["id"], source_id=r["source_id"], kind=r["kind"], title=r["title"],
+    buurt = r["buurt_code"]
+    return DedupRecord(  # the few distinct sources, kinds and buurten: one string each, not one per record
+        id=r["id"], source_id=intern(r["source_id"]), kind=intern(r["kind"]), title=r["title"],
         description_text=r["description_text"] or "", starts_at=r["starts_at"], ends_at=r["ends_at"],
-        lat=r["lat"] if exact else None, lon=r["lon"] if exact else None, buurt_code=r["buurt_code"],
+        lat=r["lat"] if exact else None, lon=r["lon"] if exact else None, buurt_code=buurt and intern(buurt),
         organizer=r["organizer"], url=r["url"],
         urls_in_text=tuple(dict.fromkeys(_HREF.findall(r["description_html"] or ""))), priority=priority,
     )
