@@ -192,7 +192,7 @@ def _baseline(urls: list[tuple[str, str]], workers: int) -> tuple[float, float]:
     t = time.monotonic()
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(one, urls))
-    return time.monotonic() - t, peak_rss_mb()
+    return time.monotonic() - t, vm_hwm_mb(os.getpid())  # ru_maxrss would keep the parent's RSS at fork
 
 
 def main() -> int:
