@@ -150,6 +150,7 @@ class MentionJudge:
         self.ordinary = frozenset(w for w in evidence.common_nouns | ordinary if len(w) >= 4)
         """Ordinary words (``common_noun`` words, the category and kind labels, month and weekday
         names): a capitalised one after a name is a headline's capital, not a surname."""
+        self._against_heads: dict[Guard, re.Pattern | bool] = {}
         self._ordinary_stems = tuple(sorted({_stem(w) for w in self.ordinary}, key=len, reverse=True))
 
     def is_ordinary(self, word: str) -> bool:
@@ -281,11 +282,15 @@ class MentionJudge:
         """The name's *against* words in the text: as words, or (six letters or more) as the first
         part of a compound that names no known place (``Bijbelquiz`` has ``bijbel``)."""
         found = set(guard.against.intersection(words))
-        long = [a for a in guard.against if len(a) >= 6 and a not in found]
-        if long:
-            for w in words:
-                if len(w) > 6 and w not in self.known_first:
-                    found.update(a for a in long if w.startswith(a))
+        pattern = self._against_heads.get(guard)
+        if pattern is None:
+            heads = sorted((a for a in guard.against if len(a) >= 6), key=len, reverse=True)
+            pattern = self._against_heads[guard] = (
+                re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, heads)) + r")[a-z0-9]+") if heads else False)
+        if pattern:
+            for m in pattern.finditer(" ".join(words)):
+                if m.group() not in self.known_first:
+                    found.add(m.group(1))
         return sorted(found)
 
     def judge(self, key: str, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
