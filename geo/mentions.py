@@ -15,13 +15,18 @@ only at the text itself:
   text that has one of the name's *against* words (``Jezus``, ``Bethlehem`` for Nazareth;
   ``Frankrijk`` for Belfort; ``Friesland`` for Heeg);
 * a ``word`` name at the start of a sentence (where every word has a capital) is not a place when
-  an ordinary-noun word follows it (``Campagne tegen eenzaamheid``, ``Heer en meester``), nor as
-  the first part of an adjective (``Villapark-achtige wijken``).
+  an ordinary-noun word follows it (``Campagne tegen eenzaamheid``, ``Heer en meester``) or it is
+  the first of a noun pair (``Heer en dame``, not ``Heer en omgeving``), nor as the first part of an
+  adjective (``Villapark-achtige wijken``); no guarded name is the place before a genitive (``Heer
+  der Vliegen``), and *against* words also count as the head of a compound (``Bijbelquiz``).
 
 Some evidence holds for *every* buurt name, guarded or not (any place name can be a surname, and
 name another place): after a person's title or a given name (``familie Heugem``, ``mevrouw
 Dousberg``), beside a given name (``Amby en Jan``), ``Scharn & Partners`` (a firm), a place or
-country outside the area right after it (``Heer (België)``, ``Belfort, Frankrijk``). A particle at
+country outside the area right after it (``Heer (België)``, ``Belfort, Frankrijk``), the adjective
+of a place elsewhere before it (``het Haagse Statenkwartier``), a pet's name (``kater Amby``), a title
+and a given name or a given name and a particle before it (``schrijfster Lies Wolder``, ``Apollo van
+Belvedère``), a product after it (``Belvedere wodka``: a brand). A particle at
 the start of a sentence is a preposition, not a surname (``Van Heer naar de Markt``). Names in a
 question answered with a denial (``Wolder? Nooit van gehoord``, ``Amby of Heer? Nee: ...``) are
 left out (:meth:`MentionJudge.denied`, used by the phrase index for every kind of name).
