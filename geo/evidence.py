@@ -40,6 +40,7 @@ CONFIDENCE = {
     "outside_city": 0.9,  # the address's place (or city field) is outside Maastricht
     "outside_postcode": 0.9,  # a postcode outside the Maastricht PC4 areas
     "outside_mention": 0.72,  # an outside place named in the text: blocks names, venues, streets
+    "outside_destination": 0.45,  # ... named as where something goes ("de route naar Heerlen"): below a buurt name
     "source_venue": 0.35,  # the source's ``venue``, for an item that names no place (below all above)
     "source_area": 0.3,  # the source's ``area`` (a buurt; a wijk gives the wijk only), likewise
     "online": 0.95,  # an online item (the record or its source says so): city-wide, never placed

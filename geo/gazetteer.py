@@ -280,6 +280,7 @@ class Gazetteer:
         for key, st in self.streets.items():
             single = len(fold(st.name).split()) == 1
             idx.add(st.name, Entry("street", key, st.name, "capital" if single else None))
+        self._add_inhabitants(idx)
         elsewhere = frozenset(key for key, entries in idx.phrases.items()
                               if " " not in key and any(e.kind == "place" and e.in_area is False for e in entries))
         ordinary = {fold(r["label"]) for name in ("categories.csv", "kinds.csv") for r in data.read_csv(name)
@@ -288,6 +289,22 @@ class Gazetteer:
         idx.judge = MentionJudge(name_guards, load_evidence(data.read_csv("mention_evidence.csv")),
                                  idx.first_words(), elsewhere, frozenset(w.strip() for w in ordinary))
         self.phrases = idx
+
+    def _add_inhabitants(self, idx: PhraseIndex) -> None:
+        """The inhabitants' nouns of one-word buurt names (``Bieslanders``, ``Bieslander``,
+        ``Wyckenaren``) name the buurt; a form that is already (the start of) another known name
+        (``Wycker Brugstraat``) is left out."""
+        first = idx.first_words()
+        for r in data.read_csv("maastricht_buurt_names.csv"):
+            if not r["buurtcode"] or r["buurtcode"] not in self.b.index_of or r["name_source"].startswith("adjective"):
+                continue
+            toks = idx.tokens(r["name"])
+            if len(toks) != 1 or len(toks[0]) < 4:
+                continue
+            for suffix in INHABITANT_SUFFIXES:
+                form = toks[0] + suffix
+                if form not in first:
+                    idx.add(form, Entry("buurt", r["buurtcode"], r["name"]), compound_head=False)
 
     # -- lookups ---------------------------------------------------------------------------
     def address_point(self, key: str, number: int | None, addition: str | None) -> Point | None:
@@ -386,6 +403,9 @@ class Gazetteer:
         pc = normalise_postcode(text)
         return self.pc6.get(pc) if pc else None
 
+
+INHABITANT_SUFFIXES = ("ers", "er", "enaren", "naren", "enaar", "naar")
+"""Endings of inhabitants' nouns (``Bieslanders``, ``Wyckenaren``) added to one-word buurt names."""
 
 _SUFFIXES = ("straat", "weg", "laan", "plein", "singel", "gracht", "kade", "dreef", "steeg", "pad", "hof",
              "markt", "park", "wal", "dijk", "boulevard", "poort", "baan", "gang", "brug", "staat")

@@ -32,6 +32,7 @@ from . import data
 from .boundaries import MAASTRICHT, BoundarySet, Buurt
 from .evidence import BORDER_M, CONFIDENCE, OUTSIDE, Evidence, decide
 from .gazetteer import Gazetteer, Point
+from .phrases import ascii_text
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -46,6 +47,8 @@ _COORDS = re.compile(r"(?<![\d.])(-?\d{1,3}\.\d{3,})\s*[,;/ ]\s*(-?\d{1,3}\.\d{3
 _DIGIT = re.compile(r"\d")
 _TEXT_FIELDS = ("location_name", "title", "address", "description_text")
 _PLACE_FIELDS = frozenset({"location_name", "address", "text"})
+#: the word right before a place that makes it a destination ("naar Heerlen", "richting Aken")
+_DESTINATION = re.compile(r"\b(naar|richting|to|towards)\s+$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4)
@@ -529,7 +532,12 @@ class Locator:
             if kind == "place":
                 if h.entry.in_area is False:
                     conf = CONFIDENCE["outside_city"] if (place_field and h.whole) else CONFIDENCE["outside_mention"]
-                    ev.append(Evidence("place_name", conf, OUTSIDE, h.text, note=f"{field}: outside Maastricht ({h.entry.key})"))
+                    note = f"{field}: outside Maastricht ({h.entry.key})"
+                    dest = None if h.whole else _DESTINATION.search(ascii_text(text), 0, h.start)
+                    if dest:  # "de route naar Heerlen": where it goes, not where the item is
+                        conf = CONFIDENCE["outside_destination"]
+                        note += f"; a destination ({dest.group(1)!r} before it)"
+                    ev.append(Evidence("place_name", conf, OUTSIDE, h.text, note=note))
                 else:
                     ev.append(Evidence("in_area", 0.0, None, h.text, note=f"{field}: in Maastricht"))
             elif kind == "buurt":

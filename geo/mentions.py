@@ -15,13 +15,18 @@ only at the text itself:
   text that has one of the name's *against* words (``Jezus``, ``Bethlehem`` for Nazareth;
   ``Frankrijk`` for Belfort; ``Friesland`` for Heeg);
 * a ``word`` name at the start of a sentence (where every word has a capital) is not a place when
-  an ordinary-noun word follows it (``Campagne tegen eenzaamheid``, ``Heer en meester``), nor as
-  the first part of an adjective (``Villapark-achtige wijken``).
+  an ordinary-noun word follows it (``Campagne tegen eenzaamheid``, ``Heer en meester``) or it is
+  the first of a noun pair (``Heer en dame``, not ``Heer en omgeving``), nor as the first part of an
+  adjective (``Villapark-achtige wijken``); no guarded name is the place before a genitive (``Heer
+  der Vliegen``), and *against* words also count as the head of a compound (``Bijbelquiz``).
 
 Some evidence holds for *every* buurt name, guarded or not (any place name can be a surname, and
 name another place): after a person's title or a given name (``familie Heugem``, ``mevrouw
 Dousberg``), beside a given name (``Amby en Jan``), ``Scharn & Partners`` (a firm), a place or
-country outside the area right after it (``Heer (België)``, ``Belfort, Frankrijk``). A particle at
+country outside the area right after it (``Heer (België)``, ``Belfort, Frankrijk``), the adjective
+of a place elsewhere before it (``het Haagse Statenkwartier``), a pet's name (``kater Amby``), a title
+and a given name or a given name and a particle before it (``schrijfster Lies Wolder``, ``Apollo van
+Belvedère``), a product after it (``Belvedere wodka``: a brand). A particle at
 the start of a sentence is a preposition, not a surname (``Van Heer naar de Markt``). Names in a
 question answered with a denial (``Wolder? Nooit van gehoord``, ``Amby of Heer? Nee: ...``) are
 left out (:meth:`MentionJudge.denied`, used by the phrase index for every kind of name).
@@ -46,6 +51,8 @@ _FOREIGN_JOINS = frozenset({"sur", "les", "lez", "sous", "aux"})
 #: "X in/bij (de) (Oost-)Region": a place of that name in that region
 _PLACED_IN = frozenset({"in", "bij", "nabij", "onder"})
 _ARTICLES_COMPASS = frozenset({"de", "het", "den", "t", "oost", "west", "noord", "zuid"})
+#: "Heer der Vliegen", "heer des huizes": a noun with a genitive article after it
+_GENITIVE = frozenset({"der", "des"})
 _SENTENCE_END = re.compile(r"[.!?:;\n\u2013\u2014|]|\s-\s")
 
 
@@ -81,6 +88,15 @@ class Evidence:
     Heugem`` is a person, where ``de pastoor van Heer`` is the priest of the place."""
     common_nouns: frozenset[str] = frozenset()
     """Ordinary nouns that follow a place name in a headline (``Wolder Kermis``, ``Amby Noord``)."""
+    animals: frozenset[str] = frozenset()
+    """Words for pets and animals before their name (``kater Amby``, ``hond Wolder``)."""
+    products: frozenset[str] = frozenset()
+    """Products named after a brand (``Belvedere wodka``, ``Caberg-helm``): the name is the brand."""
+    towns: frozenset[str] = frozenset()
+    """Towns and regions elsewhere that count only beside a name (``Villapark in Helmond``,
+    ``Campagne in de Dordogne``, ``het Haagse Statenkwartier``), never as the text's own place."""
+    surroundings: frozenset[str] = frozenset()
+    """Words joined to a place as its surroundings (``Heer en omgeving``): not a noun pair."""
 
 
 def _words(cell: str | None) -> frozenset[str]:
@@ -104,7 +120,8 @@ def load_evidence(rows: list[dict[str, str]]) -> Evidence:
         by_role.setdefault(r["role"], set()).add(fold(r["word"]).strip())
     return Evidence(*(frozenset(by_role.get(role, ())) for role in ("person_title", "given_name", "particle",
                                                                       "noun_after", "denial", "conjunction",
-                                                                      "region", "honorific", "common_noun")))
+                                                                      "region", "honorific", "common_noun", "animal",
+                                                                      "product", "town", "surroundings")))
 
 
 _ENDINGS = ("ingen", "ing", "en", "s", "e")
@@ -132,12 +149,13 @@ class MentionJudge:
         self.known_first = known_first
         """First words of every known name (buurten, places, streets, venues): a capitalised
         neighbour that is itself a place is a list, not a person."""
-        self.elsewhere = elsewhere | evidence.regions
+        self.elsewhere = elsewhere | evidence.regions | evidence.towns
         """Places outside the area (one word, folded) and countries / regions: ``Heer (België)``,
         ``Belfort, Frankrijk`` name another place of that name."""
         self.ordinary = frozenset(w for w in evidence.common_nouns | ordinary if len(w) >= 4)
         """Ordinary words (``common_noun`` words, the category and kind labels, month and weekday
         names): a capitalised one after a name is a headline's capital, not a surname."""
+        self._against_heads: dict[Guard, re.Pattern | bool] = {}
         self._ordinary_stems = tuple(sorted({_stem(w) for w in self.ordinary}, key=len, reverse=True))
 
     def is_ordinary(self, word: str) -> bool:
@@ -184,6 +202,16 @@ class MentionJudge:
             prev, prev_word = words[i - 1], src[spans[i - 1][0]:spans[i - 1][1]]
             if not starts_sentence and prev in ev.person_titles:
                 return f"{name!r} after {prev_word!r}: a person's name"
+            if not starts_sentence and prev in ev.animals:
+                return f"{name!r} after {prev_word!r}: a pet's name"
+            if (i >= 2 and not starts_sentence and words[i - 2] in ev.person_titles and prev_word[:1].isupper()
+                    and prev not in self.known_first and not self._starts_sentence(src, spans, i - 1)
+                    and not src.isupper()):  # "schrijfster Lies Wolder": a title, a given name, a surname
+                return f"{src[spans[i - 2][0]:spans[i][1]]}: a person's name"
+            if (i >= 2 and prev in ev.particles and words[i - 2] in ev.given_names
+                    and src[spans[i - 2][0]].isupper() and not src.isupper()
+                    and not self._starts_sentence(src, spans, i - 1)):  # "Jan van Wolder", "Maria van Nazareth"
+                return f"{src[spans[i - 2][0]:spans[i][1]]}: a person's name (a given name and a byname)"
             if (i >= 2 and prev in ev.particles and words[i - 2] in ev.honorifics
                     and not self._starts_sentence(src, spans, i - 1)):
                 return f"{src[spans[i - 2][0]:spans[i][1]]}: a person's name"
@@ -215,9 +243,15 @@ class MentionJudge:
         Oost-Vlaanderen``, ``Malberg in de Eifel``), or joined to a French particle
         (``Heer-sur-Meuse``)."""
         nxt, n = i + size, len(words)
+        if i > 0 and not src[spans[i - 1][1]:spans[i][0]].strip() and src[spans[i - 1][0]].isupper():
+            place = self.adjective_of_elsewhere(words[i - 1])
+            if place:  # "het Haagse Statenkwartier", "de Luikse binnenstad"
+                return f"{src[spans[i - 1][0]:spans[i][1]]}: the {name} of {place}, elsewhere"
         if nxt >= n:
             return None
         gap = src[spans[nxt - 1][1]:spans[nxt][0]].strip()
+        if gap in ("", "-") and words[nxt] in self.ev.products:  # "Belvedere wodka", "Caberg-helm"
+            return f"{name}{gap or ' '}{src[spans[nxt][0]:spans[nxt][1]]}: a brand name"
         if gap == "-" and words[nxt] in _FOREIGN_JOINS:  # Heer-sur-Meuse, Campagne-lès-Hesdin
             return f"{name}-{src[spans[nxt][0]:spans[nxt][1]]}...: a place name of another country"
         if words[nxt] in self.elsewhere and gap in ("(", ",", "[", "/"):
@@ -232,6 +266,37 @@ class MentionJudge:
             return (f"{name} {words[nxt]} ... {src[spans[j][0]:spans[j][1]]}: "
                     "a place of that name elsewhere")
         return None
+
+    def adjective_of_elsewhere(self, word: str) -> str | None:
+        """``haagse`` -> ``haag``, ``luikse`` -> ``luik``, ``antwerpse`` -> ``antwerpen``: the place
+        elsewhere that the adjective ``word`` (folded) is formed from, or None."""
+        if word.endswith("sche"):
+            base = word[:-4]
+        elif word.endswith("se"):
+            base = word[:-2]
+        else:
+            return None
+        if len(base) < 3:
+            return None
+        for cand in (base, base + "en", base + "e", base + base[-1] + "e"):  # brugse -> brugge
+            if cand in self.elsewhere:
+                return cand
+        return None
+
+    def against_in(self, guard: Guard, words: list[str]) -> list[str]:
+        """The name's *against* words in the text: as words, or (six letters or more) as the first
+        part of a compound that names no known place (``Bijbelquiz`` has ``bijbel``)."""
+        found = set(guard.against.intersection(words))
+        pattern = self._against_heads.get(guard)
+        if pattern is None:
+            heads = sorted((a for a in guard.against if len(a) >= 6), key=len, reverse=True)
+            pattern = self._against_heads[guard] = (
+                re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, heads)) + r")[a-z0-9]+") if heads else False)
+        if pattern:
+            for m in pattern.finditer(" ".join(words)):
+                if m.group() not in self.known_first:
+                    found.add(m.group(1))
+        return sorted(found)
 
     def judge(self, key: str, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
               whole: bool) -> tuple[bool, str]:
@@ -255,9 +320,9 @@ class MentionJudge:
         starts_sentence = i == 0 or bool(_SENTENCE_END.search(before)) or "(" in before
         prev = words[i - 1] if i > 0 else None
         prev_word = src[spans[i - 1][0]:spans[i - 1][1]] if i > 0 else ""
-        against = guard.against & set(words)
+        against = self.against_in(guard, words)
         if against:
-            return False, f"{name!r} with {', '.join(sorted(against))!r} in the text: another meaning"
+            return False, f"{name!r} with {', '.join(against)!r} in the text: another meaning"
         if prev is not None and not starts_sentence and prev in guard.not_after:
             return False, f"{name!r} after {prev_word!r}: an ordinary word here"
         if i >= 2 and prev is not None and not starts_sentence and " ".join(words[i - 2:i]) in guard.not_after:
@@ -277,6 +342,13 @@ class MentionJudge:
                 return False, f"{name}-{nxt_word}: an adjective, not the place"
             if guard.rule == "word" and starts_sentence and not after.strip() and words[nxt] in self.ev.noun_after:
                 return False, f"{name!r} {nxt_word!r} at the start of a sentence: the ordinary word"
+            if not after.strip() and words[nxt] in _GENITIVE and nxt_word.islower():
+                return False, f"{name!r} {nxt_word!r}: a noun with a genitive (a title), not the place"
+            if (guard.rule == "word" and starts_sentence and not after.strip() and words[nxt] in self.ev.conjunctions
+                    and nxt + 1 < len(spans) and src[spans[nxt + 1][0]].islower()
+                    and words[nxt + 1] not in _ARTICLES_COMPASS and words[nxt + 1] not in self.ev.surroundings):
+                pair = src[spans[i][0]:spans[nxt + 1][1]]  # "Heer en dame": two nouns; places are capitalised
+                return False, f"{pair!r} at the start of a sentence: the ordinary word beside another noun"
         if _YEAR.match(src, after_end):
             return False, f"{name!r} before a year in brackets: a title"
         reasons = ["capitalised"]

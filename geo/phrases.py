@@ -31,6 +31,19 @@ _ARTICLES = frozenset({"de", "het", "t", "den"})
 _JOINED = re.compile(r"-[A-Za-z]")
 
 
+def _heads_pattern(heads: dict[str, tuple[str, ...]]) -> re.Pattern:
+    """Capitalised words that start with a compound head and go on for 4+ letters, grouped by their
+    first letter (a fast scan; the word boundary before it is checked on the few matches)."""
+    by_first: dict[str, list[str]] = {}
+    for h in sorted({h for hs in heads.values() for h in hs}, key=len, reverse=True):
+        by_first.setdefault(h[0], []).append(re.escape(h[1:]))
+    return re.compile("(?:" + "|".join(f"{c.upper()}(?:{'|'.join(rest)})" for c, rest in by_first.items())
+                      + r")[a-z]{4,}")
+
+
+_HYPHENED = re.compile(r"([a-z0-9]+)-(?=([a-z0-9]+))")
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """What a phrase stands for: ``kind`` (buurt | wijk | place | venue | street) and its ``key``."""
@@ -74,6 +87,10 @@ class PhraseIndex:
         self.judge = judge
         self.phrases: dict[str, list[Entry]] = {}
         self.lengths: dict[str, tuple[int, ...]] = {}
+        self._heads_re: re.Pattern | None = None
+        self.heads: dict[str, tuple[str, ...]] = {}
+        """First four letters -> the one-word unguarded buurt names (6+ letters) starting with them:
+        the heads of compounds such as ``Frontenkwartierfestival``."""
 
     def first_words(self) -> frozenset[str]:
         """The first word of every known phrase."""
@@ -82,7 +99,7 @@ class PhraseIndex:
     def tokens(self, text: str) -> list[str]:
         return [self.word_map.get(t, t) for t in fold(text).split()]
 
-    def add(self, phrase: str, entry: Entry) -> None:
+    def add(self, phrase: str, entry: Entry, *, compound_head: bool = True) -> None:
         toks = self.tokens(phrase)
         if not toks:
             return
@@ -95,6 +112,9 @@ class PhraseIndex:
             bucket.append(entry)
         lengths = set(self.lengths.get(toks[0], ())) | {len(toks)}
         self.lengths[toks[0]] = tuple(sorted(lengths, reverse=True))
+        if compound_head and entry.kind == "buurt" and len(toks) == 1 and len(key) >= 6 and guard is None:
+            self._heads_re = None
+            self.heads[key[:4]] = tuple(sorted(set(self.heads.get(key[:4], ())) | {key}, key=len, reverse=True))
 
     def scan(self, text: str, rejected: list[Hit] | None = None) -> list[Hit]:
         """Accepted hits in reading order (longest phrase first at each position). Guarded buurt
@@ -107,11 +127,28 @@ class PhraseIndex:
         wm = self.word_map
         words = [wm.get(t, t) for t in _TOKEN.findall(low)]
         lengths = self.lengths
+        spans: list[tuple[int, int]] | None = None
+        if "-" in low and any(a + b in self.phrases for a, b in _HYPHENED.findall(low)):
+            spans = [m.span() for m in _TOKEN.finditer(low)]  # "Sphinx-kwartier": a one-word name
+            words, spans = self._join_hyphens(low, words, spans)
         starts = [i for i, w in enumerate(words) if w in lengths]
+        compounds: dict[int, str] = {}
+        heads_re = self._heads_re
+        if heads_re is None and self.heads:
+            heads_re = self._heads_re = _heads_pattern(self.heads)
+        if heads_re is not None and self.judge is not None and heads_re.search(src):
+            at = [m.start() for m in heads_re.finditer(src)
+                  if not (m.start() and src[m.start() - 1].isalnum()) and m.group().lower() not in lengths]
+            if at:
+                spans = spans or [m.span() for m in _TOKEN.finditer(low)]
+                index = {a: k for k, (a, _b) in enumerate(spans)}
+                at = [index[a] for a in at if a in index and words[index[a]] not in lengths]
+                compounds = self._compounds(src, words, spans, at) if at else {}
+                if compounds:
+                    starts = sorted(starts + list(compounds))
         if not starts:
             return []  # no known phrase starts with any word of the text
         n = len(words)
-        spans: list[tuple[int, int]] | None = None
         denied = self.judge.denied(src) if self.judge is not None and "?" in src else []
         hits: list[Hit] = []
         next_free = 0
@@ -141,6 +178,8 @@ class PhraseIndex:
                     if (guard in RULES or (guard is None and entry.kind == "buurt")) and self.judge is not None:
                         key = words[i] if size == 1 else " ".join(words[i:i + size])
                         ok, why = self.judge.judge(key, src, spans, words, i, size, whole)
+                        if ok and i in compounds:
+                            why = compounds[i]
                         if ok:
                             hits.append(Hit(entry, matched, spans[i][0], whole, why))
                         elif rejected is not None:
@@ -157,6 +196,49 @@ class PhraseIndex:
                 next_free = i + size
                 break
         return hits
+
+    def _join_hyphens(self, low: str, words: list[str], spans: list[tuple[int, int]]
+                      ) -> tuple[list[str], list[tuple[int, int]]]:
+        """Tokens joined by a hyphen that together are a known one-word name (``Sphinx-kwartier``
+        for ``Sphinxkwartier``) become that one token."""
+        out_w, out_s = [], []
+        k, n = 0, len(words)
+        while k < n:
+            if (k + 1 < n and low[spans[k][1]:spans[k + 1][0]] == "-"
+                    and words[k] + words[k + 1] in self.phrases):
+                out_w.append(words[k] + words[k + 1])
+                out_s.append((spans[k][0], spans[k + 1][1]))
+                k += 2
+                continue
+            out_w.append(words[k])
+            out_s.append(spans[k])
+            k += 1
+        return out_w, out_s
+
+    def _compounds(self, src: str, words: list[str], spans: list[tuple[int, int]], at: list[int]
+                   ) -> dict[int, str]:
+        """Capitalised compounds of a buurt name and an ordinary word (``Frontenkwartierfestival``,
+        ``Biesland-`` or ``Binnenstadsmarkt`` with a linking s): the token is read as the name
+        (``words`` is changed in place). Returns token index -> the evidence. One dictionary
+        lookup per long unknown word (in :meth:`scan`)."""
+        found: dict[int, str] = {}
+        judge = self.judge
+        for i in at:
+            w = words[i]
+            for head in self.heads.get(w[:4], ()):
+                if not w.startswith(head):
+                    continue
+                rest = w[len(head):]
+                if rest.startswith("s") and len(rest) > 4 and judge.is_ordinary(rest[1:]):
+                    rest = rest[1:]
+                elif len(rest) < 4 or not judge.is_ordinary(rest):
+                    continue
+                if not src[spans[i][0]].isupper():
+                    break  # in lower case a compound is an ordinary word
+                found[i] = f"{src[spans[i][0]:spans[i][1]]!r}: {head} + {rest}, a compound naming the place"
+                words[i] = head
+                break
+        return found
 
     def _whole(self, words: list[str], i: int, size: int) -> bool:
         if i + size != len(words):

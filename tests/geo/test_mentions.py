@@ -193,3 +193,84 @@ def test_buurt_names_that_are_ordinary_words_do_not_count_in_lower_case(locator,
                                             ("Speeltuin Hazendans krijgt nieuwe schommels", "BU09350208")])
 def test_the_same_names_capitalised_are_the_buurt(locator, text, code):
     assert locator.explain(text).buurt_code == code
+
+
+# -- fifth round (2026-12-07): each "not the place" rule beside a case that must stay the buurt ---------
+BELVEDERE, NAZARETH, STATENKWARTIER, CAMPAGNE, VILLAPARK, MALPERTUIS, BINNENSTAD, CABERG = (
+    "BU09350303", "BU09350403", "BU09350003", "BU09350103", "BU09350100", "BU09350204", "BU09350000",
+    "BU09350205")
+
+
+@pytest.mark.parametrize(
+    ("other", "place", "code"),
+    [
+        # a pet's name / pets in the place
+        ("Wie heeft onze kater Amby gezien?", "Katers en poezen uit Amby gezocht voor de fotowedstrijd", AMBY),
+        # a person's title, a given name, the name / the title before a preposition
+        ("Schrijfster Lies Wolder signeert haar roman", "Schrijfster uit Wolder signeert haar roman", WOLDER),
+        ("De beurshandelaar Jordan Belfort in de film", "Snackbar in Belfort zoekt personeel", "BU09350202"),
+        # a given name and a byname / an ordinary noun and "van"
+        ("Kunstgeschiedenis: de Apollo van Belvedère", "Bewoners van Belvédère krijgen een park", BELVEDERE),
+        ("Jan van Wolder viert zijn verjaardag", "Kinderen van Wolder maken een muurschildering", WOLDER),
+        # a brand before a product / the product elsewhere in the text
+        ("Cocktailworkshop met Belvedere wodka", "Wodka-proeverij in Belvédère voor buurtgenoten", BELVEDERE),
+        ("Nieuwe Caberg-helm getest door de motorclub", "Wijkfeest in Caberg met een helmenruil", CABERG),
+        # the adjective of a place elsewhere / of Maastricht
+        ("Het Haagse Statenkwartier krijgt een fietsstraat", "Het Maastrichtse Statenkwartier krijgt een fietsstraat",
+         STATENKWARTIER),
+        ("De Luikse binnenstad krijgt een tramlijn", "Winkelen in de binnenstad op zondag", BINNENSTAD),
+        # a town or region elsewhere after "in" / an ordinary word after "in de"
+        ("Het dorpje Campagne in de Dordogne", "Campagne in de zomer: de speeltuin is open", CAMPAGNE),
+        ("Het Villapark in Helmond krijgt glasvezel", "Het Villapark in Maastricht krijgt glasvezel", VILLAPARK),
+        # a noun with a genitive (a title) / the place before a colon
+        ("Leesclub bespreekt Heer der Vliegen", "Heer: de leesclub zoekt nieuwe leden", HEER),
+        # a noun pair at the start of a sentence / the place and its surroundings
+        ("Heer en dame gezocht voor de dansles", "Heer en omgeving krijgt een nieuwe buslijn", HEER),
+        # an against word as the head of a compound / an ordinary compound
+        ("Bijbelquiz: de synagoge van Nazareth", "Buurtquiz in Nazareth voor alle leeftijden", NAZARETH),
+        # the other Malpertuis (Reynaert's castle, Jean Ray's novel) / the buurt
+        ("Poppenkast: Reynaert de Vos vlucht naar zijn burcht Malpertuis", "Speeltuin in Malpertuis gaat open",
+         MALPERTUIS),
+    ],
+)
+def test_another_meaning_beside_the_place(locator, other, place, code):
+    res = locator.explain(other)
+    assert res.buurt_code is None and res.wijk_code is None, res.steps
+    res = locator.explain(place)
+    assert res.buurt_code == code, res.steps
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Open atelierdag in het Sphinx-kwartier", STATENKWARTIER),  # a one-word name with a hyphen
+        ("Frontenkwartierfestival in het park", "BU09350302"),  # a compound with an ordinary word
+        ("Binnenstadsmarkt op zondag", BINNENSTAD),  # ... with a linking s
+        ("Bieslanders praten mee over de sportvelden", "BU09350102"),  # inhabitants
+        ("Een echte Bieslander vertelt", "BU09350102"),
+        ("Wyckenaren vieren feest", "BU09350006"),
+        ("Langs Scharn loopt straks de snelfietsroute naar Heerlen", SCHARN),  # a destination elsewhere
+        ("Fietstocht van Amby richting Valkenburg", AMBY),
+    ],
+)
+def test_compounds_inhabitants_and_destinations(locator, text, code):
+    res = locator.explain(text)
+    assert res.buurt_code == code, res.steps
+
+
+def test_compounds_and_destinations_keep_their_limits(locator):
+    # a lower-case compound is an ordinary word; a street is not a compound of its buurt
+    assert locator.explain("frontenkwartierfestival in het park").buurt_code is None
+    assert locator.explain("Fietstocht naar Heerlen").buurt_code is None  # a destination alone: no buurt
+    res = locator.explain("Fietstocht naar Heerlen")
+    assert res.steps[0]["target"] == "outside" and "destination" in res.steps[0]["note"]
+    res = locator.explain("Frontenkwartierfestival in het park")
+    assert "compound" in res.steps[0]["note"]
+    # the outside place still wins where it is not a destination
+    assert locator.explain("Langs Scharn en in Heerlen komt een snelfietsroute").buurt_code is None
+
+
+def test_a_short_form_of_a_buurt_name(locator):
+    res = locator.explain("Maartenspoort en Wyck delen voortaan één buurtblad")
+    assert res.buurt_code is None and res.wijk_code == "WK093500"
+    assert locator.explain("Buurtfeest in de Maartenspoort").buurt_code == "BU09350005"
