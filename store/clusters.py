@@ -11,8 +11,8 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from sys import intern
 from datetime import date, datetime
+from sys import intern
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Connection
