@@ -163,12 +163,13 @@ def apply_run(
         for chunk in _chunks(seen):
             conn.execute(update(t).where(t.c.id.in_(chunk)).values(last_seen=now, missing_runs=0, last_run_id=run_id))
         counts.unchanged = len(seen)
+        gone: list[str] = []
         if complete:
             missing = [i for i, r in active.items() if r.missing_runs > 0]
-            counts.expired += _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
+            gone = _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
         if changes:
             conn.execute(StatusChangeRow.__table__.insert(), changes)
-        counts.expired += _expire_ended(conn, source_id, now, run_id)
+        counts.expired += len(gone) + _expire_ended(conn, existing, now, run_id, skip=set(gone))
         return counts
 
     by_id: dict[str, Item] = {}
@@ -248,18 +249,19 @@ def apply_run(
     for chunk in _chunks(reactivate):
         conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="active", status_changed_at=now))
 
+    gone = []
     if complete:
         missing = [i for i, r in existing.items() if i not in by_id and i not in met and r.status == "active"]
-        counts.expired += _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
-    counts.expired += _expire_ended(conn, source_id, now, run_id, skip=set(by_id))
+        gone = _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
+    counts.expired += len(gone) + _expire_ended(conn, existing, now, run_id, skip=by_id.keys() | set(gone))
     if changes:
         conn.execute(StatusChangeRow.__table__.insert(), changes)
     return counts
 
 
 def _count_misses(conn: Connection, existing: dict, missing: list[str], expire_after: int, now,
-                  run_id: int | None, changes: list[dict]) -> int:
-    """Count one more miss for each of ``missing``; expire those at ``expire_after``; return how many."""
+                  run_id: int | None, changes: list[dict]) -> list[str]:
+    """Count one more miss for each of ``missing``; expire those at ``expire_after``; return them."""
     t = ItemRow.__table__
     for chunk in _chunks(missing):
         conn.execute(update(t).where(t.c.id.in_(chunk)).values(missing_runs=t.c.missing_runs + 1))
@@ -269,25 +271,20 @@ def _count_misses(conn: Connection, existing: dict, missing: list[str], expire_a
     changes.extend(
         _change(i, "active", "expired", now, f"missing from {expire_after} complete runs", run_id) for i in to_expire
     )
-    return len(to_expire)
+    return to_expire
 
 
 def _change(item_id: str, old: str | None, new: str, at, reason: str, run_id: int | None) -> dict:
     return {"item_id": item_id, "old_status": old, "new_status": new, "at": at, "reason": reason, "run_id": run_id}
 
 
-def _expire_ended(conn: Connection, source_id: str, now, run_id: int | None, skip: set[str] = frozenset()) -> int:
-    """Expire the source's active items whose end (or, for events, start) has passed."""
+def _expire_ended(conn: Connection, existing: dict, now, run_id: int | None, skip=frozenset()) -> int:
+    """Expire the source's items that were active before this run (``existing``, as read at its
+    start; ``skip``: those this run stored or expired itself) and whose end (or, for events,
+    start) has passed."""
     t = ItemRow.__table__
-    ended = [
-        r.id
-        for r in conn.execute(
-            select(t.c.id, t.c.ends_at, t.c.starts_at, t.c.kind).where(
-                t.c.source_id == source_id, t.c.status == "active"
-            )
-        )
-        if r.id not in skip and _ended(r.ends_at, r.starts_at, r.kind, now)
-    ]
+    ended = [i for i, r in existing.items()
+             if r.status == "active" and i not in skip and _ended(r.ends_at, r.starts_at, r.kind, now)]
     for chunk in _chunks(ended):
         conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="expired", status_changed_at=now))
     if ended:
