@@ -36,6 +36,9 @@ from rapidfuzz import fuzz
 
 VARIANTS_FILE = Path(__file__).with_name("title_variants.txt")
 LEXICON_FILE = Path(__file__).with_name("en_nl_lexicon.tsv")
+GLOSSARY_FILE = Path(__file__).with_name("en_nl_glossary.tsv")
+"""Words of neighbourhood listings the dictionary lacks, written by hand (``en_nl_glossary.md``);
+same format, read with the lexicon (a key in both gets the translations of both)."""
 _MIN_STEM = 4
 _TYPO_RATIO = 88.0
 _TYPO_MIN_LEN = 6
@@ -52,6 +55,10 @@ class Variants:
     heads: tuple[str, ...]
     """Compound heads, longest first."""
     suffixes: tuple[str, ...]
+    from_english: dict[str, tuple[str, ...]]
+    """A Dutch word of ``[english]`` -> the English words and phrases it is given for
+    (``buurt`` -> ``neighbourhood``, ``neighborhood``): a title's English word is already that
+    Dutch word when the lexicon compares it, and still meets the lexicon's other translations."""
 
 
 def _fold(text: str) -> str:
@@ -76,12 +83,18 @@ def variants() -> Variants:
             raise ValueError(f"{VARIANTS_FILE.name}: {en!r} is given twice in [english] / [abbreviations]")
         same.append((words, tuple(nl.split())))
     english_words = frozenset(_fold(w) for w in sections.get("english_words", []))
+    from_english: dict[str, list[str]] = {}
+    for line in sections.get("english", []):
+        en, nl = (_fold(part) for part in line.split("=", 1))
+        for word in nl.split():
+            from_english.setdefault(word, []).append(en)
     return Variants(
         english={k: tuple(sorted(v, key=lambda p: len(p[0]), reverse=True)) for k, v in english.items()},
         english_words=english_words,
         triggers=frozenset(english) | english_words,
         heads=tuple(sorted({_fold(w) for w in sections.get("heads", [])}, key=len, reverse=True)),
         suffixes=tuple(sorted({_fold(w) for w in sections.get("suffixes", [])}, key=len, reverse=True)),
+        from_english={k: tuple(v) for k, v in from_english.items()},
     )
 
 
@@ -108,17 +121,20 @@ def lexicon() -> Lexicon:
     reverse: dict[str, list[str]] = {}
     phrases: dict[str, str] = {}
     also_dutch: set[str] = set()
-    for line in LEXICON_FILE.read_text(encoding="utf-8").splitlines():
-        if line and line[0] != "#":
-            en, nl, *flag = line.split("\t")
-            if flag:
-                also_dutch.add(en)
-            if " " in en:
-                phrases[en] = nl
-                continue
-            words[en] = nl
-            for d in nl.split():
-                reverse.setdefault(d, []).append(en)
+    for path in (LEXICON_FILE, GLOSSARY_FILE):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and line[0] != "#":
+                en, nl, *flag = line.split("\t")
+                if flag:
+                    also_dutch.add(en)
+                into = phrases if " " in en else words
+                known = into.get(en)
+                if known is not None:  # in both files: the translations of both
+                    nl = " ".join(dict.fromkeys((*known.split(), *nl.split())))
+                into[en] = nl
+    for en, nl in words.items():
+        for d in nl.split():
+            reverse.setdefault(d, []).append(en)
     return Lexicon(words, {d: " ".join(en) for d, en in reverse.items()}, phrases,
                    frozenset(p.split()[0] for p in phrases), frozenset(also_dutch))
 
@@ -216,6 +232,8 @@ def equivalents(word: str) -> frozenset[str]:
     if not out:
         for base in _dutch_bases(word):  # a plural's: vrouwen -> vrouw -> woman
             out.update(lex.reverse.get(base, "").split())
+    for en in variants().from_english.get(word, ()):  # the hand list's buurt for neighbourhood: wijk too
+        dutch.update((lex.words.get(en) or lex.phrases.get(en) or "").split())
     for w in dutch:
         out |= _dutch_forms(w)
     out.discard(word)

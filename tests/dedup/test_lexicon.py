@@ -98,10 +98,35 @@ def test_word_forms_of_the_lexicon():
     assert "woman" in _english_bases("womens") and "child" in _english_bases("children")
     assert {"boom", "uur", "vrouw", "kind", "bol"} <= {b for w in ("bomen", "uren", "vrouwen", "kinderen", "bollen")
                                                        for b in _dutch_bases(w)}
-    assert "woman" in equivalents("vrouwen") and "vrouwen" in equivalents("women")
+    assert {"woman", "women"} & equivalents("vrouwen") and "vrouwen" in equivalents("women")
+    # plurals no dictionary lists meet through their dictionary form: kazen -> kaas, stoelen -> stoel
+    assert lexicon().reverse.get("kazen") is None and "cheese" in equivalents("kazen")
+    assert lexicon().reverse.get("stoelen") is None and "chair" in equivalents("stoelen")
     # a form changes nothing for two Dutch titles that differ: another word stays another word
     assert not together(cluster([listing("w-1", "wijkplatform", "Zwemuur voor vrouwen"),
                                  listing("u-1", "uitinmaastricht", "Zwemuur voor kinderen")]), "w-1", "u-1")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        # the glossary (words of neighbourhood listings FreeDict lacks): choir / koor, rehearsal / repetitie
+        ("Open repetitie van het koor", "Open choir rehearsal", True),
+        # the hand list makes 'neighbourhood' 'buurt'; the glossary's other translation, 'wijk', still meets
+        ("Koffieochtend in de wijk", "Coffee morning in the neighbourhood", True),
+        # an adjective of a place is a form of its name
+        ("Limburgse liedjesavond", "Limburg song evening", True),
+        # another activity at the same place and time stays apart
+        ("Koffieochtend in de wijk", "Yoga morning in the neighbourhood", False),
+        ("Open repetitie van het koor", "Open rehearsal of the orchestra", False),
+    ],
+)
+def test_the_glossary_and_the_hand_lists_words(a, b, same):
+    from tim.dedup.variants import GLOSSARY_FILE
+
+    assert GLOSSARY_FILE.is_file() and "koor" in equivalents("choir")
+    result = cluster([listing("w-1", "wijkplatform", a), listing("u-1", "uitinmaastricht", b)])
+    assert together(result, "w-1", "u-1") is same
 
 
 def test_english_words_only_add_block_keys():
@@ -111,7 +136,8 @@ def test_english_words_only_add_block_keys():
     assert "tuinma" in lexicon_stems(["gardener"], 6)
     assert lexicon_stems(["tuinman", "kapper"], 6) == frozenset()
     # a loanword in a Dutch title does not make it English: no translated keys, no extra work
-    assert english_only("service") and lexicon_stems(["boodschappen", "service", "scharn"], 6) == frozenset()
+    assert english_only("delivery") and lexicon_stems(["boodschappen", "delivery", "scharn"], 6) == frozenset()
+    assert not english_only("service")  # a loanword the glossary marks as Dutch too
 
 
 def test_the_lexicon_file_is_committed_and_read_without_the_debian_package():
