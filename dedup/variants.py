@@ -183,9 +183,9 @@ def _dutch_bases(word: str) -> tuple[str, ...]:
                 len(stem) == 2 or stem[-3] not in "aeiou"):
             out.append(stem[:-1] + stem[-2] + stem[-1])  # bomen -> boom, uren -> uur
             if stem[-1] == "z":
-                out.append(stem[:-2] + stem[-2] * 2 + "s")  # reizen -> reis
+                out.append(stem[:-2] + stem[-2] * 2 + "s")  # lezen -> lees
             if stem[-1] == "v":
-                out.append(stem[:-2] + stem[-2] * 2 + "f")  # druiven -> druif (vowel kept: ee/oo)
+                out.append(stem[:-2] + stem[-2] * 2 + "f")  # graven -> graaf
     if word.endswith("tjes") and len(word) >= 7:
         out.append(word[:-4])  # tuintjes -> tuin
     elif word.endswith("jes") and len(word) >= 6:
