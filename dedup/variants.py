@@ -269,7 +269,7 @@ def english_title(raw: str) -> bool:
 
 def lexicon_stems(tokens, length: int) -> frozenset[str]:
     """Block stems of the Dutch translations of an English title's words (``animal`` -> ``dier``,
-    ``dieren``, ``beest``...), so it meets its Dutch twin in a title-token block even when no word
+    ``dieren``, ``beest``...) and phrases (``home care`` -> ``thuiszorg``), so it meets its Dutch twin in a title-token block even when no word
     of the two is alike (vacancies have no place or time to meet by). A title is English when at
     least half of its words are English words of the lexicon that are no Dutch words: a loanword
     in a Dutch title (``Boodschappen service``, ``Start werkzaamheden``) adds nothing."""
@@ -279,6 +279,13 @@ def lexicon_stems(tokens, length: int) -> frozenset[str]:
     out: set[str] = set()
     for t in english:
         out.update(w[:length] for w in equivalents(t) if len(w) >= 3)
+    lex = lexicon()
+    for i, t in enumerate(tokens):  # an English phrase's Dutch word: dog walker -> hondenuitlater
+        if t in lex.phrase_first:
+            for j in (i + 2, i + 3):
+                dutch = lex.phrases.get(" ".join(tokens[i:j])) if j <= len(tokens) else None
+                if dutch:
+                    out.update(w[:length] for w in dutch.split() if len(w) >= 3)
     return frozenset(out)
 
 
