@@ -109,8 +109,7 @@ class FeatureMaker:
         if len(toks) > 1:
             heads = self.heads
             stem_set.update((toks[i] + toks[i + 1])[:n] for i in range(len(toks) - 1)
-                            if 3 <= len(toks[i]) < n and not toks[i].isdigit() and not toks[i + 1].isdigit()
-                            and (toks[i + 1] in heads or len(toks[i + 1]) >= 6))
+                            if 3 <= len(toks[i]) < n and toks[i + 1] in heads and not toks[i].isdigit())
         # numbers in a title are what tells one numbered listing from the next (#368, 2027,
         # groep 7): a number meets the same number, so twins whose words are all common meet
         stem_set.update("#" + t for t in toks if t.isdigit())
