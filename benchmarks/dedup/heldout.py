@@ -7,8 +7,7 @@
 * ``tuning3_pairs.csv``: a second tuning set, written apart from the rules and then looked at
   while tuning ("tuned 3");
 * ``tuning4_pairs.csv``: a third tuning set, written apart from the rules on 2026-12-07; its first
-  scores (before any rule was changed on it) are in the closing note of that day
-  ("tuned 4");
+  scores (before any rule was changed on it) are in ``HELDOUT.md`` ("tuned 4");
 * ``heldout_pairs.csv``: the first held-out set, scored once and then looked at while the rules
   were tuned again ("spent held-out": it counts as tuned);
 * ``heldout2_pairs.csv``: a fresh held-out set, written apart from the rules ("held-out"). Only
