@@ -114,6 +114,14 @@ class Lexicon:
     """English keys that are Dutch words too (``plant``, ``kind``): they say nothing about the
     language of a title."""
 
+    def phrases_at(self, tokens, i: int):
+        """(end, Dutch words) of every English phrase of 2-3 words at ``tokens[i]``, shortest first."""
+        if tokens[i] in self.phrase_first:
+            for j in range(i + 2, min(len(tokens), i + 3) + 1):
+                dutch = self.phrases.get(" ".join(tokens[i:j]))
+                if dutch:
+                    yield j, dutch.split()
+
 
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
@@ -269,8 +277,8 @@ def english_title(raw: str) -> bool:
 
 def lexicon_stems(tokens, length: int) -> frozenset[str]:
     """Block stems of the Dutch translations of an English title's words (``animal`` -> ``dier``,
-    ``dieren``, ``beest``...) and phrases (``home care`` -> ``thuiszorg``), so it meets its Dutch twin in a title-token block even when no word
-    of the two is alike (vacancies have no place or time to meet by). A title is English when at
+    ``dieren``, ``beest``...) and phrases (``home care`` -> ``thuiszorg``), so it meets its Dutch
+    twin in a title-token block even when no word of the two is alike (vacancies have no place or time to meet by). A title is English when at
     least half of its words are English words of the lexicon that are no Dutch words: a loanword
     in a Dutch title (``Boodschappen service``, ``Start werkzaamheden``) adds nothing."""
     english = [t for t in tokens if english_only(t)]
@@ -280,12 +288,9 @@ def lexicon_stems(tokens, length: int) -> frozenset[str]:
     for t in english:
         out.update(w[:length] for w in equivalents(t) if len(w) >= 3)
     lex = lexicon()
-    for i, t in enumerate(tokens):  # an English phrase's Dutch word: dog walker -> hondenuitlater
-        if t in lex.phrase_first:
-            for j in (i + 2, i + 3):
-                dutch = lex.phrases.get(" ".join(tokens[i:j])) if j <= len(tokens) else None
-                if dutch:
-                    out.update(w[:length] for w in dutch.split() if len(w) >= 3)
+    for i in range(len(tokens)):  # an English phrase's Dutch word: dog walker -> hondenuitlater
+        for _end, dutch in lex.phrases_at(tokens, i):
+            out.update(w[:length] for w in dutch if len(w) >= 3)
     return frozenset(out)
 
 
@@ -348,10 +353,9 @@ def _by_lexicon(ul: list[str], ur: list[str]) -> tuple[list[str], list[str]]:
                     done_seq.add(x)
                     done_oth.add(hit)
                     continue
-            if x in lex.phrase_first and x not in done_seq:
-                for j in range(i + 2, min(n, i + 3) + 1):  # a phrase of 2-3 words for one word
-                    dutch = lex.phrases.get(" ".join(seq[i:j]))
-                    hit = dutch and next((y for y in other if y not in done_oth and y in dutch.split()), None)
+            if x not in done_seq:
+                for j, dutch in lex.phrases_at(seq, i):  # a phrase of 2-3 words for one word
+                    hit = next((y for y in other if y not in done_oth and y in dutch), None)
                     if hit:
                         done_seq.update(seq[i:j])
                         done_oth.add(hit)
