@@ -179,24 +179,23 @@ def _read_records(conn: Connection, ids: set[str], priorities: dict[str, int], *
                 d["starts_at"], d["ends_at"] = from_db(d["starts_at"]), from_db(d["ends_at"])
                 out[r.id] = _dedup_record(d, priorities.get(d["source_id"], 50))
 
-    if not ids:
-        return out
-    if everything:
-        add(conn.execute(select(*cols).where(t.c.status == "active")))
-        return out
+    if ids:
+        add(conn.execute(select(*cols).where(t.c.status == "active")) if everything else _by_ids(conn, cols, ids))
+    return out
+
+
+def _by_ids(conn: Connection, columns, ids: set[str]):
+    """Rows (``columns`` of ``items``) of the items ``ids``, 500 ids per ``IN`` query."""
+    t = ItemRow.__table__
     order = sorted(ids)
     for i in range(0, len(order), 500):
-        add(conn.execute(select(*cols).where(t.c.id.in_(order[i:i + 500]))))
-    return out
+        yield from conn.execute(select(*columns).where(t.c.id.in_(order[i:i + 500])))
 
 
 def _load_rows(conn: Connection, ids: set[str], into: dict[str, dict]) -> None:
     """Full rows (``item_dict``) of the items ``ids`` into ``into``."""
-    t = ItemRow.__table__
-    order = sorted(ids)
-    for i in range(0, len(order), 500):
-        for r in conn.execute(select(t).where(t.c.id.in_(order[i:i + 500]))):
-            into[r.id] = item_dict(r)
+    for r in _by_ids(conn, [ItemRow.__table__], ids):
+        into[r.id] = item_dict(r)
 
 
 def recluster(conn: Connection, dedup_settings, priorities: dict[str, int],
