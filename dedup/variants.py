@@ -73,7 +73,9 @@ def variants() -> Variants:
 
     sections = read_sections(VARIANTS_FILE, folded=False)
     english: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
-    for line in sections.get("english", []) + sections.get("abbreviations", []):
+    from_english: dict[str, list[str]] = {}
+    translations = sections.get("english", [])
+    for n, line in enumerate(translations + sections.get("abbreviations", [])):
         if "=" not in line:
             raise ValueError(f"{VARIANTS_FILE.name}: [english] / [abbreviations] line without '=': {line!r}")
         en, nl = (_fold(part) for part in line.split("=", 1))
@@ -82,12 +84,10 @@ def variants() -> Variants:
         if any(phrase == words for phrase, _nl in same):  # only the first would ever be used
             raise ValueError(f"{VARIANTS_FILE.name}: {en!r} is given twice in [english] / [abbreviations]")
         same.append((words, tuple(nl.split())))
+        if n < len(translations):  # a translation, not an abbreviation
+            for word in nl.split():
+                from_english.setdefault(word, []).append(en)
     english_words = frozenset(_fold(w) for w in sections.get("english_words", []))
-    from_english: dict[str, list[str]] = {}
-    for line in sections.get("english", []):
-        en, nl = (_fold(part) for part in line.split("=", 1))
-        for word in nl.split():
-            from_english.setdefault(word, []).append(en)
     return Variants(
         english={k: tuple(sorted(v, key=lambda p: len(p[0]), reverse=True)) for k, v in english.items()},
         english_words=english_words,
