@@ -255,7 +255,8 @@ class Gazetteer:
         word_map.pop("v", None)
         idx = PhraseIndex(cues=cues, guards=guards, word_map=word_map)
         self.buurt_names: dict[str, str] = {}
-        for r in data.read_csv("maastricht_buurt_names.csv"):
+        names = data.read_csv("maastricht_buurt_names.csv")
+        for r in names:
             if r["buurtcode"] and r["buurtcode"] in self.b.index_of:
                 idx.add(r["name"], Entry("buurt", r["buurtcode"], r["name"]))
             elif not r["buurtcode"]:
@@ -280,7 +281,7 @@ class Gazetteer:
         for key, st in self.streets.items():
             single = len(fold(st.name).split()) == 1
             idx.add(st.name, Entry("street", key, st.name, "capital" if single else None))
-        self._add_inhabitants(idx)
+        self._add_inhabitants(idx, names)
         elsewhere = frozenset(key for key, entries in idx.phrases.items()
                               if " " not in key and any(e.kind == "place" and e.in_area is False for e in entries))
         ordinary = {fold(r["label"]) for name in ("categories.csv", "kinds.csv") for r in data.read_csv(name)
@@ -290,12 +291,12 @@ class Gazetteer:
                                  idx.first_words(), elsewhere, frozenset(w.strip() for w in ordinary))
         self.phrases = idx
 
-    def _add_inhabitants(self, idx: PhraseIndex) -> None:
+    def _add_inhabitants(self, idx: PhraseIndex, names: list[dict[str, str]]) -> None:
         """The inhabitants' nouns of one-word buurt names (``Bieslanders``, ``Bieslander``,
-        ``Wyckenaren``) name the buurt; a form that is already (the start of) another known name
-        (``Wycker Brugstraat``) is left out."""
+        ``Wyckenaren``; ``names``: the rows of ``maastricht_buurt_names.csv``) name the buurt; a form
+        that is already (the start of) another known name (``Wycker Brugstraat``) is left out."""
         first = idx.first_words()
-        for r in data.read_csv("maastricht_buurt_names.csv"):
+        for r in names:
             if not r["buurtcode"] or r["buurtcode"] not in self.b.index_of or r["name_source"].startswith("adjective"):
                 continue
             toks = idx.tokens(r["name"])
