@@ -37,6 +37,13 @@ class DedupSettings(ConfigModel):
     """When both titles have words the other lacks (``Repaircafé`` / ``Breicafé``), the title counts
     by the share of words that meet (``dedup/variants.py``) rather than rapidfuzz's character
     alignment, unless both descriptions are at least this similar (then the title was reworded)."""
+    bilingual_same_context: bool = True
+    """Two dated items in different languages (one title English, the other not) that start at the
+    same time (``same_time_minutes``) at the same place are one when a telling word of the Dutch
+    title meets the English one through the dictionaries (a word that is no compound head such as
+    ``workshop`` or ``avond``), although other words meet nothing: a translation rarely meets word
+    for word. Two different events at one venue at one time in two languages that share such a word
+    would be merged: ``false`` turns the rule off."""
     organizer_veto_below: float = Field(default=50.0, ge=0, le=100)
     """For ``organizer_veto_kinds``: two items whose organizers (both given) are less similar
     than this are never one (a vacancy belongs to one organisation)."""

@@ -28,7 +28,7 @@ def build_decision(
         elif auto_a != auto_b:
             decision, rule = "override_merge", "operator_merge_of_clusters"
         elif ps.match:
-            decision, rule = "merge", "score>=merge_threshold"
+            decision, rule = "merge", _match_rule(ps, settings)
         else:
             decision, rule = "merge", "compatible_with_cluster"
     elif key in ov.cannot or ((a in ov.alone or b in ov.alone) and ps.match):
@@ -49,3 +49,12 @@ def build_decision(
             reasons["conflict"] = list(conflict)
     reasons["rule"] = rule
     return Decision(a, b, int(ps.score * 10 + 0.5) / 10, decision, reasons)
+
+
+def _match_rule(ps: PairScore, settings: DedupSettings) -> str:
+    """Which branch of ``Scorer._decides`` made the pair a match."""
+    if (ps.title >= settings.title_threshold or ps.linked_url) and ps.score >= settings.merge_threshold:
+        return "score>=merge_threshold"
+    if ps.title_variant == "bilingual_same_context":
+        return "bilingual_same_context"
+    return "same_start_place_description"

@@ -49,7 +49,8 @@ class Decision(NamedTuple):
     merged them) or ``override_split`` (an operator split them). ``reasons`` holds the component
     scores (``title``, ``description``, ``organizer``, ``place``, ``time``, ``distance_m``,
     ``minutes_apart``, ``linked_url``), the ``veto`` that applied if any, and the ``rule`` that
-    decided (e.g. ``"score>=merge_threshold"``, ``"complete_linkage"``, ``"same_source"``).
+    decided (e.g. ``"score>=merge_threshold"``, ``"same_start_place_description"``,
+    ``"bilingual_same_context"``, ``"complete_linkage"``, ``"veto"``).
     """
 
     a: str

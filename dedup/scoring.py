@@ -15,7 +15,7 @@ from tim.config.dedup import DedupSettings
 
 from .features import M_PER_DEG_LAT, FeatureMaker, Features
 from .text import normalize_organizer
-from .variants import refine
+from .variants import english_title, refine, telling_meets
 
 
 @dataclass(slots=True)
@@ -35,7 +35,9 @@ class PairScore:
     match: bool = False
     title_variant: str | None = None
     """What the word comparison of the titles found (``dedup/variants.py``): ``compound``,
-    ``subtitle`` (made the titles one) or ``words_differ`` (both have words the other lacks)."""
+    ``subtitle`` (made the titles one), ``bilingual_same_context`` (a Dutch and an English title
+    at the same start and place that share a telling word) or ``words_differ`` (both have words
+    the other lacks)."""
 
     def reasons(self) -> dict:
         """The components as a JSON-able dict (0-100, one decimal), for ``Decision.reasons``."""
@@ -125,6 +127,8 @@ class Scorer:
         refined, variant = base, None
         if veto is None:  # the word comparison of the titles (a vetoed pair is never one anyway)
             refined, variant = refine(a.title, b.title, base)
+            if variant == "words_differ" and self._bilingual_twin(a, b, result):
+                variant = "bilingual_same_context"
             result.title, result.title_variant = refined, variant
         total += s.weight_title * refined / 100.0
         if veto is None:
@@ -162,6 +166,19 @@ class Scorer:
         if a.title.numbers and b.title.numbers and not a.title.numbers & b.title.numbers:
             return "title_numbers_differ"
         return None
+
+    def _bilingual_twin(self, a: Features, b: Features, result: PairScore) -> bool:
+        """A Dutch and an English title of a dated kind, at the same clock time and place
+        (``time`` and ``place`` already scored in ``result``), whose words meet in part: the
+        Dutch title has a telling word that meets the English one (``bilingual_same_context``)."""
+        if not (self.s.bilingual_same_context and a.rec.kind in self.day_kinds and a.timed and b.timed
+                and result.time == 1.0 and result.place == 1.0):
+            return False
+        ea, eb = english_title(a.title.raw), english_title(b.title.raw)
+        if ea == eb:
+            return False
+        dutch, english = (b.title, a.title) if ea else (a.title, b.title)
+        return telling_meets(dutch, english)
 
     def _time(self, a: Features, b: Features, result: PairScore) -> str | None:
         """Clock times of a day kind, else overlap of periods."""
@@ -288,6 +305,8 @@ class Scorer:
         s = self.s
         if (p.title >= s.title_threshold or p.linked_url) and p.score >= s.merge_threshold:
             return True
+        if p.title_variant == "bilingual_same_context":  # same start, same place, one thing named
+            return p.organizer is None or p.organizer * 100 >= s.organizer_veto_below
         return (
             p.time == 1.0
             and p.place == 1.0

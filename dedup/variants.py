@@ -500,6 +500,31 @@ def word_score(a: tuple[str, ...], b: tuple[str, ...], lexical: bool = True) -> 
     return 100.0 * met / (len(a) + len(b)), False
 
 
+def telling_meets(dutch, english) -> bool:
+    """Do a Dutch title and an English title (:class:`~tim.dedup.text.Title`) name one thing?
+    Telling words are the Dutch title's words that meet an English word (equal, a translation, a
+    form, joined neighbours) and are no compound head (``workshop``, ``avond``: ``[heads]``). One
+    of them must be a translation (a word the English title as written does not have: a shared
+    venue name or ``Lezing`` says nothing about the language), and a single one is not enough
+    when the words left over contradict each other: both sides have words the dictionaries know
+    that meet nothing (``Kinderfeest`` / ``Children's theatre``: ``feest`` / ``theatre``). A word
+    the dictionaries lack on one side is a gap in them, not a contradiction."""
+    from .text import fold
+
+    v = variants()
+    dw, ew = dutch.words, english.words
+    sd, se = set(dw), set(ew)
+    ud, ue = _unmatched([t for t in dw if t not in se], [t for t in ew if t not in sd], v.suffixes, True)
+    missed, heads = set(ud), frozenset(v.heads)
+    telling = [t for t in dw if t not in missed and t not in heads]
+    written = set(fold(english.raw).split())
+    if not any(t not in written for t in telling):
+        return False
+    if len(telling) > 1:
+        return True
+    return not (any(equivalents(t) for t in ud) and any(equivalents(t) for t in ue if t not in v.english_words))
+
+
 _COMPARED: dict[tuple[str, str], tuple[float, str]] = {}
 _COMPARED_MAX = 1 << 17
 
