@@ -38,7 +38,7 @@ class DedupSettings(ConfigModel):
     by the share of words that meet (``dedup/variants.py``) rather than rapidfuzz's character
     alignment, unless both descriptions are at least this similar (then the title was reworded)."""
     bilingual_same_context: bool = True
-    """Two dated items in different languages (one title English, the other not) that start at the
+    """Two dated items in different languages (one title mostly English, the other Dutch) that start at the
     same time (``same_time_minutes``) at the same place are one when a telling word of the Dutch
     title meets the English one through the dictionaries (a word that is no compound head such as
     ``workshop`` or ``avond``), although other words meet nothing: a translation rarely meets word

@@ -15,7 +15,7 @@ from tim.config.dedup import DedupSettings
 
 from .features import M_PER_DEG_LAT, FeatureMaker, Features
 from .text import normalize_organizer
-from .variants import english_title, refine, telling_meets
+from .variants import english_title, mostly_english, refine, some_words_meet, telling_meets
 
 
 @dataclass(slots=True)
@@ -127,7 +127,7 @@ class Scorer:
         refined, variant = base, None
         if veto is None:  # the word comparison of the titles (a vetoed pair is never one anyway)
             refined, variant = refine(a.title, b.title, base)
-            if variant == "words_differ" and self._bilingual_twin(a, b, result):
+            if variant == "words_differ" and result.time == 1.0 and result.place == 1.0 and self._bilingual_twin(a, b):
                 variant = "bilingual_same_context"
             result.title, result.title_variant = refined, variant
         total += s.weight_title * refined / 100.0
@@ -167,17 +167,21 @@ class Scorer:
             return "title_numbers_differ"
         return None
 
-    def _bilingual_twin(self, a: Features, b: Features, result: PairScore) -> bool:
-        """A Dutch and an English title of a dated kind, at the same clock time and place
-        (``time`` and ``place`` already scored in ``result``), whose words meet in part: the
-        Dutch title has a telling word that meets the English one (``bilingual_same_context``)."""
-        if not (self.s.bilingual_same_context and a.rec.kind in self.day_kinds and a.timed and b.timed
-                and result.time == 1.0 and result.place == 1.0):
+    def _bilingual_twin(self, a: Features, b: Features) -> bool:
+        """Of a pair at the same time and place (``time`` and ``place`` scored 1): a Dutch and an
+        English title of a dated kind whose words meet in part, the Dutch title having a telling
+        word that meets the English one (``bilingual_same_context``)."""
+        if not (a.timed and b.timed and self.s.bilingual_same_context and a.rec.kind in self.day_kinds
+                and some_words_meet(a.title, b.title)):
             return False
-        ea, eb = english_title(a.title.raw), english_title(b.title.raw)
-        if ea == eb:
+        if english_title(a.title.raw):
+            if english_title(b.title.raw) or not mostly_english(a.title.raw):
+                return False
+            dutch, english = b.title, a.title
+        elif english_title(b.title.raw) and mostly_english(b.title.raw):
+            dutch, english = a.title, b.title
+        else:
             return False
-        dutch, english = (b.title, a.title) if ea else (a.title, b.title)
         return telling_meets(dutch, english)
 
     def _time(self, a: Features, b: Features, result: PairScore) -> str | None:
@@ -235,7 +239,7 @@ class Scorer:
         )
         org_a, org_b = normalize_organizer(a.rec.organizer), normalize_organizer(b.rec.organizer)
         if org_a and org_b:
-            result.organizer = fuzz.token_set_ratio(org_a, org_b) / 100.0
+            result.organizer = 1.0 if org_a == org_b else fuzz.token_set_ratio(org_a, org_b) / 100.0
             total += s.weight_organizer * result.organizer
             weight += s.weight_organizer
             if (
@@ -243,8 +247,10 @@ class Scorer:
                 and result.organizer * 100 < s.organizer_veto_below
             ):
                 return "organizer_differs", total, weight
-        self.maker.fill(a)
-        self.maker.fill(b)
+        if a.description is None:  # filled once per record (most records are in many pairs)
+            self.maker.fill(a)
+        if b.description is None:
+            self.maker.fill(b)
         veto = None
         if (
             a.description_places

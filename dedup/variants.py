@@ -275,6 +275,18 @@ def english_title(raw: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 15)
+def mostly_english(raw: str) -> bool:
+    """At least half of a raw title's words are English (as :func:`english_title` tells one):
+    ``Birdwatching walk along the Maas`` is, ``Film in de buurt`` (a loanword) is not."""
+    from .text import fold
+
+    triggers = variants().triggers
+    words = fold(raw).split()
+    english = sum(1 for t in words if t in triggers or (len(t) >= 4 and english_only(t)))
+    return bool(words) and 2 * english >= len(words)
+
+
 def lexicon_stems(tokens, length: int) -> frozenset[str]:
     """Block stems of the Dutch translations of an English title's words (``animal`` -> ``dier``,
     ``dieren``, ``beest``...) and phrases (``home care`` -> ``thuiszorg``), so it meets its Dutch
@@ -500,6 +512,18 @@ def word_score(a: tuple[str, ...], b: tuple[str, ...], lexical: bool = True) -> 
     return 100.0 * met / (len(a) + len(b)), False
 
 
+def some_words_meet(ta, tb) -> bool:
+    """Some word of title ``ta`` meets a word of ``tb`` (the cached comparison of :func:`refine`)."""
+    return _compare(ta, tb)[0] > 0
+
+
+@lru_cache(maxsize=1 << 12)
+def _written(raw: str) -> frozenset[str]:
+    from .text import fold  # text imports this module: a module-level import would cycle
+
+    return frozenset(fold(raw).split())
+
+
 def telling_meets(dutch, english) -> bool:
     """Do a Dutch title and an English title (:class:`~tim.dedup.text.Title`) name one thing?
     Telling words are the Dutch title's words that meet an English word (equal, a translation, a
@@ -509,15 +533,13 @@ def telling_meets(dutch, english) -> bool:
     when the words left over contradict each other: both sides have words the dictionaries know
     that meet nothing (``Kinderfeest`` / ``Children's theatre``: ``feest`` / ``theatre``). A word
     the dictionaries lack on one side is a gap in them, not a contradiction."""
-    from .text import fold
-
     v = variants()
     dw, ew = dutch.words, english.words
     sd, se = set(dw), set(ew)
     ud, ue = _unmatched([t for t in dw if t not in se], [t for t in ew if t not in sd], v.suffixes, True)
     missed, heads = set(ud), frozenset(v.heads)
     telling = [t for t in dw if t not in missed and t not in heads]
-    written = set(fold(english.raw).split())
+    written = _written(english.raw)
     if not any(t not in written for t in telling):
         return False
     if len(telling) > 1:
