@@ -137,6 +137,18 @@ def test_conditional_get_304_and_identical_body(web):
     assert web.requests_to("/feed")[1].headers["if-none-match"] == '"v1"'
 
 
+def test_a_cookie_set_by_a_response_goes_with_the_next_request_of_the_run(web):
+    web.route("/login", Response("ok", headers={"Set-Cookie": "session=abc; Path=/"}))
+    web.route("/feed", "<rss/>")
+    web.route("/other", "<rss/>")
+    with client(web, "/feed", http={"obey_robots": False}) as http:
+        http.fetch(web.url("/other"))  # no cookie yet, and none set by this response
+        http.fetch(web.url("/login"))
+        http.fetch(web.url("/feed"))
+    assert "cookie" not in web.requests_to("/other")[0].headers
+    assert web.requests_to("/feed")[0].headers["cookie"] == "session=abc"
+
+
 def test_ssrf_guard_refuses_loopback_without_a_connection(web):
     web.route("/", "intern")
     for host in ("127.0.0.1", "localhost"):
