@@ -43,6 +43,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scale.synthweb import SyntheticWeb  # noqa: E402
 from sqlalchemy import select, text  # noqa: E402
 
+import tim.crawlers  # noqa: E402,F401  (their imports, extruct's and Scrapy's, are start-up: the
+#                                       pipeline imports them lazily, in its first run otherwise)
 from tim.config import load_config  # noqa: E402
 from tim.geo import Locator  # noqa: E402
 from tim.pipeline import Pipeline  # noqa: E402
