@@ -13,7 +13,12 @@
 * ``heldout2_mentions.csv``: a fresh held-out set, written apart from the rules ("held-out"). Only
   its aggregate figures are printed, never its texts or errors (so that nobody tunes on them);
   the targets are judged on this row.
- A mention counts as
+* ``heldout3_mentions.csv``: a second fresh held-out set, written apart from the rules on
+  2026-12-08 ("held-out 3"), aggregate figures only, like ``heldout2_mentions.csv``.
+
+False buurten are also counted by what placed them (an aggregate, printed for every set): a buurt
+name read in the text (``buurt_name``), or a venue, street or address the text names (``venue``,
+``street``, ``address_point``...), which the locator is meant to place. A mention counts as
 correct when the chain gives the buurt named (or, for ``wijk:<name>``, no buurt and that wijk);
 a no-place or out-of-area text is correct when it gets no buurt. A buurt given to a no-place or
 out-of-area text is a *false buurt*.
@@ -33,7 +38,8 @@ HERE = Path(__file__).resolve().parent
 SETS = (("tuned", "tuning_mentions.csv", True), ("tuned 3", "tuning3_mentions.csv", True),
         ("tuned 4", "tuning4_mentions.csv", True),
         ("spent held-out", "heldout_mentions.csv", True),
-        ("held-out", "heldout2_mentions.csv", False))
+        ("held-out", "heldout2_mentions.csv", False),
+        ("held-out 3", "heldout3_mentions.csv", False))
 
 
 def load(name: str) -> list[dict]:
@@ -66,6 +72,8 @@ def evaluate(locator: Locator, rows: list[dict]) -> tuple[dict[str, Counter], li
             c["ok"] += 1
         else:
             c["false_buurt" if (not ref and res.buurt_code) else "wrong" if res.buurt_code else "missed"] += 1
+            if not ref and res.buurt_code:  # what placed it: a buurt name read, or a venue/street/address
+                c["by:" + res.method] += 1
             errors.append((r["category"], r["text"], ref or "no buurt", res.buurt_name or res.wijk_code or "none"))
     return per, errors
 
@@ -89,6 +97,10 @@ def report(locator: Locator, show: int = 20) -> None:
                 tgt = f"0 false buurten -> {'MET' if c['false_buurt'] == 0 else 'MISSED'}"
             print(f"  {label:<16}{cat:<13}{c['n']:>5}{c['ok']:>9}{c['missed']:>8}{c['wrong']:>7}"
                   f"{c['false_buurt']:>13}{acc:>10.1%}  {tgt}")
+            by = sorted((k[3:], v) for k, v in c.items() if k.startswith("by:"))
+            if by:  # an aggregate: the fresh sets' texts stay unseen
+                print(f"  {'':<16}{'':<13}false buurten by what placed them: "
+                      + ", ".join(f"{m} {v}" for m, v in by))
         if not may_show:
             continue  # the fresh held-out set: never its texts, whatever --show says
         for cat, text, ref, got in errors[:show]:
