@@ -1,6 +1,6 @@
 """Buurt mentions in sentences, on hand-written sets the code never reads.
 
-``python benchmarks/geo/mentions.py`` (also run by ``benchmarks/geo/run.py``) scores five sets
+``python benchmarks/geo/mentions.py`` (also run by ``benchmarks/geo/run.py``) scores six sets
 (see ``HELDOUT.md``):
 
 * ``tuning_mentions.csv``: looked at while the mention rules were tuned ("tuned");
