@@ -109,9 +109,9 @@ _OF_SOURCE = _t.c.source_id == bindparam("b_source_id")
 _EXISTING = select(_t.c.id, _t.c.content_hash, _t.c.status, _t.c.missing_runs, _t.c.ends_at, _t.c.starts_at,
                    _t.c.kind, _t.c.status_changed_at, _t.c.updated_at, _t.c.normalised_as, _t.c.fetched_url,
                    *[_t.c[c] for c in _GEO_COLS]).where(_OF_SOURCE)
-# a not-modified run compares no content: what it needs to see, miss or expire the items
-_EXISTING_NOT_MODIFIED = select(_t.c.id, _t.c.status, _t.c.missing_runs, _t.c.ends_at, _t.c.starts_at,
-                                _t.c.kind).where(_OF_SOURCE)
+# a not-modified run compares no content: what it needs to see, miss or expire the active items
+_ACTIVE_NOT_MODIFIED = select(_t.c.id, _t.c.missing_runs, _t.c.ends_at, _t.c.starts_at, _t.c.kind).where(
+    _OF_SOURCE, _t.c.status == "active")
 _MADE_OF = select(_t.c.id, _t.c.fetched_url, _t.c.normalised_as, _t.c.last_seen).where(_OF_SOURCE)
 _BY_IDS = update(_t).where(_t.c.id.in_(bindparam("b_ids", expanding=True)))  # SET: the parameters
 _MISSED = _BY_IDS.values(missing_runs=_t.c.missing_runs + 1)
@@ -157,29 +157,35 @@ def apply_run(
     """
     now = now or utcnow()
     counts = UpsertCounts()
-    t = ItemRow.__table__
-    existing = {r.id: r for r in conn.execute(_EXISTING_NOT_MODIFIED if not_modified else _EXISTING,
-                                              {"b_source_id": source_id})}
     changes: list[dict] = []
 
     if not_modified:
         # The body is the previous run's: what it listed is seen again, unchanged; what was
-        # missing from it is missing again (a miss counts only when the run is complete).
-        active = {i: r for i, r in existing.items()
-                  if r.status == "active" and not _ended(r.ends_at, r.starts_at, r.kind, now)}
-        seen = [i for i, r in active.items() if r.missing_runs == 0]
+        # missing from it is missing again (a miss counts only when the run is complete); an
+        # active item whose end has passed expires. Only the source's active items matter.
+        seen, missing, ended = [], [], []
+        missed: dict = {}
+        for r in conn.execute(_ACTIVE_NOT_MODIFIED, {"b_source_id": source_id}):
+            if _ended(r.ends_at, r.starts_at, r.kind, now):
+                ended.append(r.id)
+            elif r.missing_runs == 0:
+                seen.append(r.id)
+            else:
+                missing.append(r.id)
+                missed[r.id] = r
         for chunk in _chunks(seen):
             conn.execute(_BY_IDS, {"b_ids": chunk, "last_seen": now, "missing_runs": 0, "last_run_id": run_id})
         counts.unchanged = len(seen)
         gone: list[str] = []
         if complete:
-            missing = [i for i, r in active.items() if r.missing_runs > 0]
-            gone = _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
+            gone = _count_misses(conn, missed, missing, expire_after, now, run_id, changes)
         if changes:
             conn.execute(_STATUS_CHANGES, changes)
-        counts.expired += len(gone) + _expire_ended(conn, existing, now, run_id, skip=set(gone))
+        counts.expired += len(gone) + _expire(conn, ended, now, run_id)
         return counts
 
+    t = ItemRow.__table__
+    existing = {r.id: r for r in conn.execute(_EXISTING, {"b_source_id": source_id})}
     by_id: dict[str, Item] = {}
     for item in items:
         if item.id in by_id:
@@ -290,6 +296,11 @@ def _expire_ended(conn: Connection, existing: dict, now, run_id: int | None, ski
     start) has passed."""
     ended = [i for i, r in existing.items()
              if r.status == "active" and i not in skip and _ended(r.ends_at, r.starts_at, r.kind, now)]
+    return _expire(conn, ended, now, run_id)
+
+
+def _expire(conn: Connection, ended: list[str], now, run_id: int | None) -> int:
+    """Expire the active items ``ended`` (their end, or for events their start, has passed)."""
     for chunk in _chunks(ended):
         conn.execute(_BY_IDS, {"b_ids": chunk, "status": "expired", "status_changed_at": now})
     if ended:
