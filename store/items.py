@@ -266,7 +266,11 @@ def apply_run(
     if complete:
         missing = [i for i, r in existing.items() if i not in by_id and i not in met and r.status == "active"]
         gone = _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
-    counts.expired += len(gone) + _expire_ended(conn, existing, now, run_id, skip=by_id.keys() | set(gone))
+    # skip what this run stored or expired, and what it saw unchanged (found not ended above)
+    skip = set(by_id)
+    skip.update(gone)
+    skip.update(unchanged_ids)
+    counts.expired += len(gone) + _expire_ended(conn, existing, now, run_id, skip=skip)
     if changes:
         conn.execute(_STATUS_CHANGES, changes)
     return counts

@@ -138,3 +138,29 @@ def test_not_modified_sees_active_items_counts_misses_and_expires_ended(db_url):
     ]
     c = run([], t0 + 3 * day, 7, not_modified=True)  # nothing left to miss or expire
     assert (c.unchanged, c.expired) == (3, 0)
+
+
+def test_seen_items_are_unchanged_come_back_or_expire_by_their_stored_dates(db_url):
+    engine = make_engine(db_url)
+    t0 = datetime(2030, 1, 1, 12, tzinfo=UTC)
+    day, minute = timedelta(days=1), timedelta(minutes=1)
+
+    def run(items, at, run_id, seen=()):
+        with engine.begin() as conn:
+            return apply_run(conn, "src", items, seen=seen, run_id=run_id, complete=True, now=at)
+
+    ev3 = _item(3, starts_at=t0 + day)
+    run([_item(1), _item(2), ev3, _item(4), _item(5)], t0, 1)
+    run([_item(1), _item(2), ev3], t0 + minute, 2)
+    run([_item(1), _item(2), ev3], t0 + 2 * minute, 3)  # 4 and 5 missed twice: expired
+    # the run meets 1, 3 (its event has begun), 4 (expired: comes back) and an unknown id again,
+    # normalises 2 anew, and 5 is missing
+    res = run([_item(2)], t0 + 2 * day, 4, seen=[_item(1).id, ev3.id, _item(4).id, "src-gone", _item(1).id])
+    assert (res.unchanged, res.reactivated, res.expired, res.inserted, res.updated) == (3, 1, 1, 0, 0)
+    rows = _rows(engine)
+    assert {i: (rows[_item(i).id].status, rows[_item(i).id].last_run_id) for i in range(1, 6)} == {
+        1: ("active", 4), 2: ("active", 4), 3: ("expired", 3), 4: ("active", 4), 5: ("expired", 1)}
+    with engine.connect() as conn:
+        changes = [(c.item_id, c.old_status, c.new_status, c.reason) for c in conn.execute(
+            select(StatusChangeRow).where(StatusChangeRow.run_id == 4).order_by(StatusChangeRow.id))]
+    assert changes == [(ev3.id, "active", "expired", "ended"), (_item(4).id, "expired", "active", "reappeared")]
