@@ -337,7 +337,8 @@ class Pipeline:
         report = SourceReport(source.id)
         report.run_id = run_id if run_id is not None else start_run(self.engine, source.id)
         validators = DbValidatorStore(self.engine, source.id)
-        log.info(logfmt("run_started", source=source.id, run=report.run_id))
+        if log.isEnabledFor(logging.INFO):  # the line is built only when it is written
+            log.info(logfmt("run_started", source=source.id, run=report.run_id))
         try:
             outcome = self.crawl(source, validators=validators, on_record=on_record)
         except Exception as exc:  # noqa: BLE001
@@ -391,10 +392,11 @@ class Pipeline:
         self._add_seconds({"store": time.monotonic() - store_started})
         report.status, report.complete, report.error = status, complete, reason
         report.seconds = time.monotonic() - started
-        log.info(logfmt("run_finished", source=source.id, run=report.run_id, status=status,
-                        fetched=report.fetched, inserted=report.inserted, updated=report.updated,
-                        unchanged=report.unchanged, failed=report.failed, expired=report.expired,
-                        seconds=f"{report.seconds:.2f}"))
+        if log.isEnabledFor(logging.INFO):
+            log.info(logfmt("run_finished", source=source.id, run=report.run_id, status=status,
+                            fetched=report.fetched, inserted=report.inserted, updated=report.updated,
+                            unchanged=report.unchanged, failed=report.failed, expired=report.expired,
+                            seconds=f"{report.seconds:.2f}"))
         return report
 
     def _failed(self, report: SourceReport, started: float) -> SourceReport:
