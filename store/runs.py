@@ -31,15 +31,28 @@ _RECENT_FETCHED = (select(_runs.c.fetched)
                           _runs.c.status.in_(("ok", "not_modified")), _runs.c.complete.is_(True),
                           _runs.c.dry_run.is_(False))
                    .order_by(_runs.c.id.desc()).limit(bindparam("b_limit")))
-_STATE = select(_states).where(_states.c.source_id == bindparam("b_source_id"))
-_UPDATE_STATE = update(_states).where(_states.c.source_id == bindparam("b_source_id")).returning(*_states.c)
-_INSERT_STATE = _states.insert().returning(*_states.c)
+_STATE_OF = _states.c.source_id == bindparam("b_source_id")
+_STATE = select(_states).where(_STATE_OF)
+# the writes of a source state, each with its variant returning the row as written (SQLite >= 3.35
+# and PostgreSQL know RETURNING; without it the row is read again)
+_UPDATE_STATE = update(_states).where(_STATE_OF)
+_INSERT_STATE = _states.insert()
 # a success without new items: the first one stamps last_new_item_at, later ones keep it
-_UPDATE_STATE_OK = (update(_states).where(_states.c.source_id == bindparam("b_source_id"))
-                    .values(last_new_item_at=func.coalesce(
-                        _states.c.last_new_item_at,
-                        bindparam("b_now", type_=_states.c.last_new_item_at.type)))
-                    .returning(*_states.c))
+_UPDATE_STATE_OK = _UPDATE_STATE.values(last_new_item_at=func.coalesce(
+    _states.c.last_new_item_at, bindparam("b_now", type_=_states.c.last_new_item_at.type)))
+_UPDATE_STATE_R, _INSERT_STATE_R, _UPDATE_STATE_OK_R = (
+    stmt.returning(*_states.c) for stmt in (_UPDATE_STATE, _INSERT_STATE, _UPDATE_STATE_OK))
+
+
+def _write_state(conn: Connection, stmt, returning, params: dict, source_id: str) -> Row | None:
+    """Execute an UPDATE or INSERT of ``source_states`` (``returning``: the same with RETURNING);
+    the source's row as it is now, or ``None`` when an UPDATE found no row."""
+    insert = stmt is _INSERT_STATE
+    if conn.dialect.insert_returning if insert else conn.dialect.update_returning:
+        return conn.execute(returning, params).first()
+    if not conn.execute(stmt, params).rowcount and not insert:
+        return None
+    return conn.execute(_STATE, {"b_source_id": source_id}).first()
 
 
 def start_run(engine: Engine, source_id: str, *, dry_run: bool = False, **queue_meta) -> int:
@@ -109,8 +122,9 @@ def update_source_state(
         values.update(state="failing", reason=reason, consecutive_failures=failures,
                       backoff_until=now + timedelta(seconds=delay), last_error=reason)
         if row is not None:
-            return conn.execute(_UPDATE_STATE, {"b_source_id": source_id, **values}).one()
-        return conn.execute(_INSERT_STATE, {"source_id": source_id, **values}).one()
+            return _write_state(conn, _UPDATE_STATE, _UPDATE_STATE_R, {"b_source_id": source_id, **values},
+                                source_id)
+        return _write_state(conn, _INSERT_STATE, _INSERT_STATE_R, {"source_id": source_id, **values}, source_id)
     # a success sets the same values whatever the row held, except ``last_new_item_at``: now
     # when the run brought new items; else kept, or now when it had none and the run is not suspect
     values.update(consecutive_failures=0, backoff_until=None, last_success_at=now,
@@ -118,12 +132,13 @@ def update_source_state(
                   reason=reason if outcome == "suspect" else None)
     if new_items:
         values["last_new_item_at"] = now
-        row = conn.execute(_UPDATE_STATE, {"b_source_id": source_id, **values}).first()
-    elif outcome == "suspect":
-        row = conn.execute(_UPDATE_STATE, {"b_source_id": source_id, **values}).first()
+    if new_items or outcome == "suspect":
+        row = _write_state(conn, _UPDATE_STATE, _UPDATE_STATE_R, {"b_source_id": source_id, **values},
+                           source_id)
     else:
-        row = conn.execute(_UPDATE_STATE_OK, {"b_source_id": source_id, "b_now": now, **values}).first()
+        row = _write_state(conn, _UPDATE_STATE_OK, _UPDATE_STATE_OK_R,
+                           {"b_source_id": source_id, "b_now": now, **values}, source_id)
     if row is not None:
         return row
-    first = now if new_items or outcome != "suspect" else None
-    return conn.execute(_INSERT_STATE, {"source_id": source_id, **values, "last_new_item_at": first}).one()
+    values["last_new_item_at"] = now if new_items or outcome != "suspect" else None
+    return _write_state(conn, _INSERT_STATE, _INSERT_STATE_R, {"source_id": source_id, **values}, source_id)

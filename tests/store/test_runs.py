@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from tim.store.db import make_engine
@@ -18,6 +19,16 @@ from tim.store.runs import (
 from tim.store.tables import RunRow, SourceStateRow
 
 
+@pytest.fixture(params=["returning", "no-returning"])
+def engine(request, db_url):
+    """An engine on each database; "no-returning" as a database without RETURNING (SQLite before
+    3.35): the state is then written and read again."""
+    engine = make_engine(db_url)
+    if request.param == "no-returning":
+        engine.dialect.update_returning = engine.dialect.insert_returning = False
+    return engine
+
+
 def _state(engine, source_id: str, **kw):
     """``update_source_state`` in its own transaction: (the row it returned, a fresh read of the row)."""
     with engine.begin() as conn:
@@ -29,8 +40,7 @@ def _state(engine, source_id: str, **kw):
     return stored
 
 
-def test_source_state_after_successes(db_url):
-    engine = make_engine(db_url)
+def test_source_state_after_successes(engine):
     first = _state(engine, "a", run_id=1, outcome="ok", new_items=3)
     assert (first.state, first.reason, first.consecutive_failures, first.last_run_id) == ("ok", None, 0, 1)
     assert first.last_new_item_at == first.last_success_at and first.backoff_until is None
@@ -45,8 +55,7 @@ def test_source_state_after_successes(db_url):
     assert b.last_new_item_at == b.last_success_at and b.state == "ok"
 
 
-def test_source_state_suspect_keeps_or_leaves_last_new_item_at(db_url):
-    engine = make_engine(db_url)
+def test_source_state_suspect_keeps_or_leaves_last_new_item_at(engine):
     s = _state(engine, "s", run_id=1, outcome="suspect", reason="too few")
     assert (s.state, s.reason, s.last_new_item_at, s.consecutive_failures) == ("suspect", "too few", None, 0)
     s = _state(engine, "s", run_id=2, outcome="suspect", reason="still too few")
@@ -59,8 +68,7 @@ def test_source_state_suspect_keeps_or_leaves_last_new_item_at(db_url):
     assert s.last_new_item_at == s.last_success_at
 
 
-def test_source_state_failures_back_off_and_a_success_resets(db_url):
-    engine = make_engine(db_url)
+def test_source_state_failures_back_off_and_a_success_resets(engine):
     f1 = _state(engine, "f", run_id=1, outcome="failed", reason="boom")
     assert (f1.state, f1.reason, f1.last_error, f1.consecutive_failures) == ("failing", "boom", "boom", 1)
     assert f1.last_success_at is None and f1.last_new_item_at is None
