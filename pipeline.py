@@ -13,6 +13,7 @@ the database as it was before that run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
@@ -124,13 +125,12 @@ class SourceMemo:
     :attr:`~tim.geo.Locator.fingerprint`. A record whose value matches its stored item is that
     item again, unchanged: it is not normalised or located. A page that came back unchanged
     (``Replay``) stands for the items stored from it (``fetched_url``). The stored values are read
-    at the first question (a source whose one document is not modified asks none)."""
+    at the first question (a source whose one document is not modified asks none), and so is
+    the recipe (the source's settings as JSON, the locator's fingerprint)."""
 
     def __init__(self, engine: Engine, source: Source, locator):
-        self.engine, self.source = engine, source
+        self.engine, self.source, self.locator = engine, source, locator
         self.online_geocoder = getattr(locator, "online", None) is not None
-        recipe = "\0".join([code_fingerprint(), source.model_dump_json(), getattr(locator, "fingerprint", "")])
-        self.recipe = hashlib.sha1(recipe.encode()).hexdigest()
         self._stored: tuple[dict[str, str], dict[str, list[str]]] | None = None
 
     def _load(self) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -140,6 +140,12 @@ class SourceMemo:
             with self.engine.connect() as conn:
                 self._stored = made_of(conn, self.source.id)
         return self._stored
+
+    @functools.cached_property
+    def recipe(self) -> str:
+        recipe = "\0".join([code_fingerprint(), self.source.model_dump_json(),
+                            getattr(self.locator, "fingerprint", "")])
+        return hashlib.sha1(recipe.encode()).hexdigest()
 
     def made_of(self, raw: RawRecord) -> str:
         return hashlib.sha1(f"{raw.raw_hash}\0{raw.fetched_url}\0{self.recipe}".encode()).hexdigest()
@@ -331,7 +337,8 @@ class Pipeline:
         report = SourceReport(source.id)
         report.run_id = run_id if run_id is not None else start_run(self.engine, source.id)
         validators = DbValidatorStore(self.engine, source.id)
-        log.info(logfmt("run_started", source=source.id, run=report.run_id))
+        if log.isEnabledFor(logging.INFO):  # the line is built only when it is written
+            log.info(logfmt("run_started", source=source.id, run=report.run_id))
         try:
             outcome = self.crawl(source, validators=validators, on_record=on_record)
         except Exception as exc:  # noqa: BLE001
@@ -385,10 +392,11 @@ class Pipeline:
         self._add_seconds({"store": time.monotonic() - store_started})
         report.status, report.complete, report.error = status, complete, reason
         report.seconds = time.monotonic() - started
-        log.info(logfmt("run_finished", source=source.id, run=report.run_id, status=status,
-                        fetched=report.fetched, inserted=report.inserted, updated=report.updated,
-                        unchanged=report.unchanged, failed=report.failed, expired=report.expired,
-                        seconds=f"{report.seconds:.2f}"))
+        if log.isEnabledFor(logging.INFO):
+            log.info(logfmt("run_finished", source=source.id, run=report.run_id, status=status,
+                            fetched=report.fetched, inserted=report.inserted, updated=report.updated,
+                            unchanged=report.unchanged, failed=report.failed, expired=report.expired,
+                            seconds=f"{report.seconds:.2f}"))
         return report
 
     def _failed(self, report: SourceReport, started: float) -> SourceReport:

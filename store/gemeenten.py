@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import case, func, literal, select, update
+from sqlalchemy import bindparam, case, func, literal, select, update
 from sqlalchemy.engine import Connection
 
 from .tables import ClusterRow, ItemRow
@@ -22,13 +22,20 @@ def _from_buurt(default):
     return case((t.c.buurt_code.like("BU%"), literal("GM") + func.substr(t.c.buurt_code, 3, 4)), else_=default)
 
 
+def _assign_statement():
+    t = ItemRow.__table__
+    value = _from_buurt(bindparam("b_gemeente", type_=t.c.gemeente_code.type))
+    return (update(t).where(t.c.source_id == bindparam("b_source_id"),
+                            (t.c.gemeente_code.is_(None)) | (t.c.gemeente_code != value))
+            .values(gemeente_code=value))
+
+
+_ASSIGN = _assign_statement()  # built once: every source run executes it
+
+
 def assign(conn: Connection, source_id: str, source_gemeente: str) -> int:
     """Set the gemeente of every item of ``source_id``; returns the rows changed."""
-    t = ItemRow.__table__
-    value = _from_buurt(literal(source_gemeente))
-    res = conn.execute(update(t).where(t.c.source_id == source_id,
-                                       (t.c.gemeente_code.is_(None)) | (t.c.gemeente_code != value))
-                       .values(gemeente_code=value))
+    res = conn.execute(_ASSIGN, {"b_source_id": source_id, "b_gemeente": source_gemeente})
     return res.rowcount or 0
 
 

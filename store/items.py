@@ -86,11 +86,9 @@ def made_of(conn: Connection, source_id: str) -> tuple[dict[str, str], dict[str,
     """What the source's stored items were made from: item id -> ``normalised_as``, and document
     URL -> the ids of the items its last read (or replay) saw. One run stamps all of a page's
     items with one ``last_seen``; an item the page no longer listed kept an older one."""
-    t = ItemRow.__table__
     made: dict[str, str] = {}
     pages: dict[str, tuple[object, list[str]]] = {}
-    for r in conn.execute(select(t.c.id, t.c.fetched_url, t.c.normalised_as, t.c.last_seen)
-                          .where(t.c.source_id == source_id)):
+    for r in conn.execute(_MADE_OF, {"b_source_id": source_id}):
         if r.normalised_as:
             made[r.id] = r.normalised_as
         if r.fetched_url:
@@ -103,6 +101,23 @@ def made_of(conn: Connection, source_id: str) -> tuple[dict[str, str], dict[str,
 
 
 _GEO_COLS = ("buurt_code", "wijk_code", "geo_method", "lat", "lon", "geo_conflict", "boundary_version")
+
+# Statements of every run, built once (values come as parameters, ids as an expanding IN list):
+# SQLAlchemy finds their compiled form in its cache without building the construct again.
+_t = ItemRow.__table__
+_OF_SOURCE = _t.c.source_id == bindparam("b_source_id")
+_EXISTING = select(_t.c.id, _t.c.content_hash, _t.c.status, _t.c.missing_runs, _t.c.ends_at, _t.c.starts_at,
+                   _t.c.kind, _t.c.status_changed_at, _t.c.updated_at, _t.c.normalised_as, _t.c.fetched_url,
+                   *[_t.c[c] for c in _GEO_COLS]).where(_OF_SOURCE)
+# a not-modified run compares no content: what it needs to see, miss or expire the active items
+_ACTIVE_NOT_MODIFIED = select(_t.c.id, _t.c.missing_runs, _t.c.ends_at, _t.c.starts_at, _t.c.kind).where(
+    _OF_SOURCE, _t.c.status == "active")
+_MADE_OF = select(_t.c.id, _t.c.fetched_url, _t.c.normalised_as, _t.c.last_seen).where(_OF_SOURCE)
+_BY_IDS = update(_t).where(_t.c.id.in_(bindparam("b_ids", expanding=True)))  # SET: the parameters
+_MISSED = _BY_IDS.values(missing_runs=_t.c.missing_runs + 1)
+_RESTAMP = update(_t).where(_t.c.id == bindparam("_id")).values(normalised_as=bindparam("v_na"),
+                                                               fetched_url=bindparam("v_fu"))
+_STATUS_CHANGES = StatusChangeRow.__table__.insert()
 
 
 def _ended(row_ends, row_starts, kind: str, now) -> bool:
@@ -142,36 +157,35 @@ def apply_run(
     """
     now = now or utcnow()
     counts = UpsertCounts()
-    t = ItemRow.__table__
-    existing = {
-        r.id: r
-        for r in conn.execute(
-            select(t.c.id, t.c.content_hash, t.c.status, t.c.missing_runs, t.c.ends_at,
-                   t.c.starts_at, t.c.kind, t.c.status_changed_at, t.c.updated_at,
-                   t.c.normalised_as, t.c.fetched_url,
-                   *[t.c[c] for c in _GEO_COLS]).where(t.c.source_id == source_id)
-        )
-    }
     changes: list[dict] = []
 
     if not_modified:
         # The body is the previous run's: what it listed is seen again, unchanged; what was
-        # missing from it is missing again (a miss counts only when the run is complete).
-        active = {i: r for i, r in existing.items()
-                  if r.status == "active" and not _ended(r.ends_at, r.starts_at, r.kind, now)}
-        seen = [i for i, r in active.items() if r.missing_runs == 0]
+        # missing from it is missing again (a miss counts only when the run is complete); an
+        # active item whose end has passed expires. Only the source's active items matter.
+        seen, missing, ended = [], [], []
+        missed: dict = {}
+        for r in conn.execute(_ACTIVE_NOT_MODIFIED, {"b_source_id": source_id}):
+            if _ended(r.ends_at, r.starts_at, r.kind, now):
+                ended.append(r.id)
+            elif r.missing_runs == 0:
+                seen.append(r.id)
+            else:
+                missing.append(r.id)
+                missed[r.id] = r
         for chunk in _chunks(seen):
-            conn.execute(update(t).where(t.c.id.in_(chunk)).values(last_seen=now, missing_runs=0, last_run_id=run_id))
+            conn.execute(_BY_IDS, {"b_ids": chunk, "last_seen": now, "missing_runs": 0, "last_run_id": run_id})
         counts.unchanged = len(seen)
         gone: list[str] = []
         if complete:
-            missing = [i for i, r in active.items() if r.missing_runs > 0]
-            gone = _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
+            gone = _count_misses(conn, missed, missing, expire_after, now, run_id, changes)
         if changes:
-            conn.execute(StatusChangeRow.__table__.insert(), changes)
-        counts.expired += len(gone) + _expire_ended(conn, existing, now, run_id, skip=set(gone))
+            conn.execute(_STATUS_CHANGES, changes)
+        counts.expired += len(gone) + _expire(conn, ended, now, run_id)
         return counts
 
+    t = ItemRow.__table__
+    existing = {r.id: r for r in conn.execute(_EXISTING, {"b_source_id": source_id})}
     by_id: dict[str, Item] = {}
     for item in items:
         if item.id in by_id:
@@ -242,32 +256,34 @@ def apply_run(
         stmt = update(t).where(t.c.id == bindparam("_id")).values({k: bindparam("v_" + k) for k in keys})
         conn.execute(stmt, [{"_id": r["id"], **{"v_" + k: r[k] for k in keys}} for r in updates])
     for chunk in _chunks(unchanged_ids):
-        conn.execute(update(t).where(t.c.id.in_(chunk)).values(last_seen=now, missing_runs=0, last_run_id=run_id))
+        conn.execute(_BY_IDS, {"b_ids": chunk, "last_seen": now, "missing_runs": 0, "last_run_id": run_id})
     if restamp:  # same item, read from another body or document: what it is made of now
-        conn.execute(update(t).where(t.c.id == bindparam("_id"))
-                     .values(normalised_as=bindparam("v_na"), fetched_url=bindparam("v_fu")), restamp)
+        conn.execute(_RESTAMP, restamp)
     for chunk in _chunks(reactivate):
-        conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="active", status_changed_at=now))
+        conn.execute(_BY_IDS, {"b_ids": chunk, "status": "active", "status_changed_at": now})
 
     gone = []
     if complete:
         missing = [i for i, r in existing.items() if i not in by_id and i not in met and r.status == "active"]
         gone = _count_misses(conn, existing, missing, expire_after, now, run_id, changes)
-    counts.expired += len(gone) + _expire_ended(conn, existing, now, run_id, skip=by_id.keys() | set(gone))
+    # skip what this run stored or expired, and what it saw unchanged (found not ended above)
+    skip = set(by_id)
+    skip.update(gone)
+    skip.update(unchanged_ids)
+    counts.expired += len(gone) + _expire_ended(conn, existing, now, run_id, skip=skip)
     if changes:
-        conn.execute(StatusChangeRow.__table__.insert(), changes)
+        conn.execute(_STATUS_CHANGES, changes)
     return counts
 
 
 def _count_misses(conn: Connection, existing: dict, missing: list[str], expire_after: int, now,
                   run_id: int | None, changes: list[dict]) -> list[str]:
     """Count one more miss for each of ``missing``; expire those at ``expire_after``; return them."""
-    t = ItemRow.__table__
     for chunk in _chunks(missing):
-        conn.execute(update(t).where(t.c.id.in_(chunk)).values(missing_runs=t.c.missing_runs + 1))
+        conn.execute(_MISSED, {"b_ids": chunk})
     to_expire = [i for i in missing if existing[i].missing_runs + 1 >= expire_after]
     for chunk in _chunks(to_expire):
-        conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="expired", status_changed_at=now))
+        conn.execute(_BY_IDS, {"b_ids": chunk, "status": "expired", "status_changed_at": now})
     changes.extend(
         _change(i, "active", "expired", now, f"missing from {expire_after} complete runs", run_id) for i in to_expire
     )
@@ -282,14 +298,18 @@ def _expire_ended(conn: Connection, existing: dict, now, run_id: int | None, ski
     """Expire the source's items that were active before this run (``existing``, as read at its
     start; ``skip``: those this run stored or expired itself) and whose end (or, for events,
     start) has passed."""
-    t = ItemRow.__table__
     ended = [i for i, r in existing.items()
              if r.status == "active" and i not in skip and _ended(r.ends_at, r.starts_at, r.kind, now)]
+    return _expire(conn, ended, now, run_id)
+
+
+def _expire(conn: Connection, ended: list[str], now, run_id: int | None) -> int:
+    """Expire the active items ``ended`` (their end, or for events their start, has passed)."""
     for chunk in _chunks(ended):
-        conn.execute(update(t).where(t.c.id.in_(chunk)).values(status="expired", status_changed_at=now))
+        conn.execute(_BY_IDS, {"b_ids": chunk, "status": "expired", "status_changed_at": now})
     if ended:
         conn.execute(
-            StatusChangeRow.__table__.insert(),
+            _STATUS_CHANGES,
             [_change(i, "active", "expired", now, "ended", run_id) for i in ended],
         )
     return len(ended)

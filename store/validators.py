@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Engine
 
 from tim.records import Validators
 
 from .db import utcnow
 from .tables import HttpValidatorRow
+
+_t = HttpValidatorRow.__table__
+_OF_SOURCE = select(_t.c.url, _t.c.etag, _t.c.last_modified, _t.c.body_hash, _t.c.meta).where(
+    _t.c.source_id == bindparam("b_source_id"))  # built once: every source run reads its validators
+_DELETE = _t.delete().where(_t.c.url.in_(bindparam("b_urls", expanding=True)))
+_INSERT = _t.insert()
 
 
 class DbValidatorStore:
@@ -29,9 +35,8 @@ class DbValidatorStore:
         self._stored: dict[str, Validators] | None = None
 
     def _load(self) -> dict[str, Validators]:
-        t = HttpValidatorRow.__table__
         with self.engine.connect() as conn:
-            rows = conn.execute(select(t).where(t.c.source_id == self.source_id)).all()
+            rows = conn.execute(_OF_SOURCE, {"b_source_id": self.source_id}).all()
         return {r.url: Validators(etag=r.etag, last_modified=r.last_modified, body_hash=r.body_hash,
                                   meta=json.loads(r.meta) if r.meta else None) for r in rows}
 
@@ -52,13 +57,12 @@ class DbValidatorStore:
         self.pending[url] = validators
 
     def flush(self, conn) -> None:
-        t = HttpValidatorRow.__table__
         urls = list(self.pending)
         for i in range(0, len(urls), 500):
-            conn.execute(t.delete().where(t.c.url.in_(urls[i:i + 500])))
+            conn.execute(_DELETE, {"b_urls": urls[i:i + 500]})
         if urls:
             now = utcnow()
-            conn.execute(t.insert(), [
+            conn.execute(_INSERT, [
                 {"url": url, "source_id": self.source_id, "etag": v.etag, "last_modified": v.last_modified,
                  "body_hash": v.body_hash, "meta": json.dumps(v.meta, ensure_ascii=False) if v.meta else None,
                  "updated_at": now}

@@ -88,3 +88,79 @@ def test_ended_events_expire_and_other_sources_untouched(db_url):
     assert rows[_item(1).id].status == "expired" and rows[_item(2).id].status == "active"
     assert res.inserted == 2
     assert _rows(engine, "other")[_item(1, source="other").id].status == "active"
+
+
+def test_not_modified_sees_active_items_counts_misses_and_expires_ended(db_url):
+    engine = make_engine(db_url)
+    t0 = datetime(2030, 1, 1, 12, tzinfo=UTC)
+    day, minute = timedelta(days=1), timedelta(minutes=1)
+
+    def run(items, at, run_id, **kw):
+        with engine.begin() as conn:
+            return apply_run(conn, "src", items, run_id=run_id, complete=kw.pop("complete", True), now=at, **kw)
+
+    plain = [_item(i) for i in (1, 2, 3)]
+    ev4, ev7 = _item(4, starts_at=t0 + day), _item(7, starts_at=t0 + 2 * day + minute / 2)
+    run([*plain, ev4, _item(5), _item(6), ev7], t0, 1)
+    run([*plain, ev4, ev7], t0 + minute, 2)  # 5 and 6 missed once
+    run([*plain, ev4, _item(5), ev7], t0 + 2 * minute, 3)  # 6 missed twice: expired; 5 back to 0 misses
+    run([*plain, ev4, ev7], t0 + 3 * minute, 4)  # 5 missed once, still active
+    before = _rows(engine)
+    assert before[_item(6).id].status == "expired" and before[_item(5).id].missing_runs == 1
+
+    # not modified, incomplete: the event of item 4 has begun (expires), 5 keeps its miss
+    a = run([], t0 + 2 * day, 5, not_modified=True, complete=False)
+    assert (a.unchanged, a.expired, a.inserted, a.updated) == (4, 1, 0, 0)  # 1, 2, 3 and the event 7
+    rows = _rows(engine)
+    for i in (1, 2, 3, 7):
+        r = rows[_item(i).id]
+        assert (r.status, r.missing_runs, r.last_run_id, r.last_seen) == ("active", 0, 5, t0 + 2 * day)
+    assert (rows[ev4.id].status, rows[ev4.id].last_run_id) == ("expired", 4)
+    for i in (5, 6):  # not seen: as they were
+        r, old = rows[_item(i).id], before[_item(i).id]
+        assert (r.status, r.missing_runs, r.last_seen, r.last_run_id) == \
+            (old.status, old.missing_runs, old.last_seen, old.last_run_id)
+
+    # not modified, complete: 5 misses a second time (expires), the event 7 has begun meanwhile
+    b = run([], t0 + 2 * day + minute, 6, not_modified=True)
+    assert (b.unchanged, b.expired) == (3, 2)
+    rows = _rows(engine)
+    assert {i: rows[_item(i).id].status for i in range(1, 8)} == {
+        1: "active", 2: "active", 3: "active", 4: "expired", 5: "expired", 6: "expired", 7: "expired"}
+    assert rows[_item(5).id].missing_runs == 2 and rows[_item(6).id].missing_runs == 2
+    with engine.connect() as conn:
+        changes = [(c.item_id, c.old_status, c.new_status, c.reason, c.run_id, c.at) for c in conn.execute(
+            select(StatusChangeRow).where(StatusChangeRow.run_id.in_((5, 6))).order_by(StatusChangeRow.id))]
+    assert changes == [
+        (ev4.id, "active", "expired", "ended", 5, t0 + 2 * day),
+        (_item(5).id, "active", "expired", "missing from 2 complete runs", 6, t0 + 2 * day + minute),
+        (ev7.id, "active", "expired", "ended", 6, t0 + 2 * day + minute),
+    ]
+    c = run([], t0 + 3 * day, 7, not_modified=True)  # nothing left to miss or expire
+    assert (c.unchanged, c.expired) == (3, 0)
+
+
+def test_seen_items_are_unchanged_come_back_or_expire_by_their_stored_dates(db_url):
+    engine = make_engine(db_url)
+    t0 = datetime(2030, 1, 1, 12, tzinfo=UTC)
+    day, minute = timedelta(days=1), timedelta(minutes=1)
+
+    def run(items, at, run_id, seen=()):
+        with engine.begin() as conn:
+            return apply_run(conn, "src", items, seen=seen, run_id=run_id, complete=True, now=at)
+
+    ev3 = _item(3, starts_at=t0 + day)
+    run([_item(1), _item(2), ev3, _item(4), _item(5)], t0, 1)
+    run([_item(1), _item(2), ev3], t0 + minute, 2)
+    run([_item(1), _item(2), ev3], t0 + 2 * minute, 3)  # 4 and 5 missed twice: expired
+    # the run meets 1, 3 (its event has begun), 4 (expired: comes back) and an unknown id again,
+    # normalises 2 anew, and 5 is missing
+    res = run([_item(2)], t0 + 2 * day, 4, seen=[_item(1).id, ev3.id, _item(4).id, "src-gone", _item(1).id])
+    assert (res.unchanged, res.reactivated, res.expired, res.inserted, res.updated) == (3, 1, 1, 0, 0)
+    rows = _rows(engine)
+    assert {i: (rows[_item(i).id].status, rows[_item(i).id].last_run_id) for i in range(1, 6)} == {
+        1: ("active", 4), 2: ("active", 4), 3: ("expired", 3), 4: ("active", 4), 5: ("expired", 1)}
+    with engine.connect() as conn:
+        changes = [(c.item_id, c.old_status, c.new_status, c.reason) for c in conn.execute(
+            select(StatusChangeRow).where(StatusChangeRow.run_id == 4).order_by(StatusChangeRow.id))]
+    assert changes == [(ev3.id, "active", "expired", "ended"), (_item(4).id, "expired", "active", "reappeared")]
