@@ -65,10 +65,15 @@ def test_links_to_other_local_ports_fail_one_by_one(fault_web, engine, locator):
 @pytest.mark.slow
 def test_scrapy_links_to_other_local_ports_are_never_connected(fault_web, engine, locator):
     """The html kind runs Scrapy in a subprocess with its own guard middleware."""
+    from scrapy import Request
+
     report = run_one(engine, locator, source("html-links", fault_web.url("/linkfarm/"), "html",
                                              follow="a.event", fields={"title": "h1::text"}))
     assert report.status == "ok" and report.inserted == 0, (report.status, report.error)
-    assert report.failed == len(LOOPBACK_ALIASES), report.errors
+    # Scrapy requests a link as the URL standard writes it (w3lib >= 2.6 writes 127.1, 2130706433
+    # and 0x7f000001 as 127.0.0.1): each distinct request is refused, a repeat is not requested
+    requests = {Request(a.format(port=fault_web.target.port) + "x").url for a in LOOPBACK_ALIASES}
+    assert report.failed == len(requests), report.errors
     assert all("refused by the SSRF guard" in e for e in report.errors)
     assert fault_web.target.connections == 0
 
