@@ -1,6 +1,6 @@
 """Buurt mentions in sentences, on hand-written sets the code never reads.
 
-``python benchmarks/geo/mentions.py`` (also run by ``benchmarks/geo/run.py``) scores six sets
+``python benchmarks/geo/mentions.py`` (also run by ``benchmarks/geo/run.py``) scores seven sets
 (see ``HELDOUT.md``):
 
 * ``tuning_mentions.csv``: looked at while the mention rules were tuned ("tuned");
@@ -8,6 +8,9 @@
   while tuning ("tuned 3");
 * ``tuning4_mentions.csv``: a third tuning set, written apart from the rules on 2026-12-07; its first
   scores (before any rule was changed on it) are in ``HELDOUT.md`` ("tuned 4");
+* ``tuning5_mentions.csv``: a fourth tuning set, written apart from the rules on 2026-12-08 with
+  the emphasis on texts that must get no buurt; its first scores are in ``HELDOUT.md``, and no
+  rule has been changed on it yet ("tuning 5");
 * ``heldout_mentions.csv``: the first held-out set, scored once and then looked at while the rules
   were tuned again ("spent held-out": it counts as tuned);
 * ``heldout2_mentions.csv``: a fresh held-out set, written apart from the rules ("held-out"). Only
@@ -36,7 +39,7 @@ from tim.geo import Locator
 HERE = Path(__file__).resolve().parent
 #: (label, file, errors may be shown): the fresh held-out set never shows its texts.
 SETS = (("tuned", "tuning_mentions.csv", True), ("tuned 3", "tuning3_mentions.csv", True),
-        ("tuned 4", "tuning4_mentions.csv", True),
+        ("tuned 4", "tuning4_mentions.csv", True), ("tuning 5", "tuning5_mentions.csv", True),
         ("spent held-out", "heldout_mentions.csv", True),
         ("held-out", "heldout2_mentions.csv", False),
         ("held-out 3", "heldout3_mentions.csv", False))
