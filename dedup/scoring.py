@@ -127,7 +127,8 @@ class Scorer:
         refined, variant = base, None
         if veto is None:  # the word comparison of the titles (a vetoed pair is never one anyway)
             refined, variant = refine(a.title, b.title, base)
-            if variant == "words_differ" and result.time == 1.0 and result.place == 1.0 and self._bilingual_twin(a, b):
+            if (variant == "words_differ" and result.time == 1.0 and result.place == 1.0
+                    and self._bilingual_twin(a, b)):
                 variant = "bilingual_same_context"
             result.title, result.title_variant = refined, variant
         total += s.weight_title * refined / 100.0
