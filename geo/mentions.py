@@ -325,40 +325,42 @@ class MentionJudge:
         preposition in its sentence (``Hoeve Daalhof in Epen``, ``de Beatrixhaven van
         Hellevoetsluis``, ``the Villapark of Arnhem``, ``in het centrum van Heerde``)."""
         n = len(words)
+        towns = [j for j, w in enumerate(words) if w in self.elsewhere]
+        if "(" in src or "," in src:
+            towns = sorted(set(towns) | {j for j in range(n - 1) if self._town_at(src, spans, words, j)})
+        if not towns:
+            return None
         start = spans[i][0]
         colon = src.find(":", 0, start)
-        if colon > 0:
+        if colon > 0 and towns[0] < 6 and spans[towns[0]][1] <= colon and not _SENTENCE_END.search(src, 0, colon):
             k = 0
             while k < n and spans[k][1] <= colon:
                 k += 1
-            if 0 < k <= 6 and not _SENTENCE_END.search(src, 0, colon):
-                for j in range(k):
-                    if self._town_at(src, spans, words, j):
-                        return (f"{name!r} under the headline {src[:colon].strip()!r} ({words[j]}): "
-                                "a place of that name elsewhere")
+            if k <= 6:
+                j = towns[0]
+                return (f"{name!r} under the headline {src[:colon].strip()!r} ({words[j]}): "
+                        "a place of that name elsewhere")
         j = i + size  # right after the name: "de Beatrixhaven van Hellevoetsluis", "the Villapark of Arnhem"
         if j < n and words[j] in _PLACED_AT and not src[spans[j - 1][1]:spans[j][0]].strip():
             k = j + 1
             while k < n and words[k] in _ARTICLES_EN:
                 k += 1
-            if k < n and not _SENTENCE_END.search(src, spans[j][1], spans[k][0]) and self._town_at(src, spans, words, k):
+            if k in towns and not _SENTENCE_END.search(src, spans[j][1], spans[k][0]):
                 return f"{name} {words[j]} {src[spans[k][0]:spans[k][1]]}: a place of that name elsewhere"
         if i > 0 and (words[i - 1] in self.cues or (i > 1 and words[i - 1] in _ARTICLES_EN
                                                     and words[i - 2] in self.cues)):
             return None  # "in Wyck", "bewoners van het Villapark": the name is placed itself
-        lo = i
-        while lo > 0 and not _SENTENCE_END.search(src, spans[lo - 1][1], spans[lo][0]):
-            lo -= 1
-        hi = i + size
-        while hi < n and not _SENTENCE_END.search(src, spans[hi - 1][1], spans[hi][0]):
-            hi += 1
-        for j in range(lo + 1, hi):
-            if i <= j < i + size or not self._town_at(src, spans, words, j):
+        for j in towns:
+            if i <= j < i + size or j == 0:
                 continue
+            if _SENTENCE_END.search(src, min(spans[j][1], spans[i][1]), max(spans[j][0], spans[i][0])):
+                continue  # another sentence
+            lo = 0
             k = j - 1
             while k > lo and words[k] in _ARTICLES_EN:
                 k -= 1
-            if words[k] in _PLACED_AT and not (i <= k < i + size):
+            if words[k] in _PLACED_AT and not (i <= k < i + size) and not _SENTENCE_END.search(
+                    src, spans[k][1], spans[j][0]):
                 return (f"{name!r} in a sentence set in {src[spans[j][0]:spans[j][1]]!r} "
                         f"({words[k]} {src[spans[j][0]:spans[j][1]]}): a place of that name elsewhere")
         return None
