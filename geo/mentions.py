@@ -347,8 +347,10 @@ class MentionJudge:
                 k += 1
             if k in towns and not _SENTENCE_END.search(src, spans[j][1], spans[k][0]):
                 return f"{name} {words[j]} {src[spans[k][0]:spans[k][1]]}: a place of that name elsewhere"
-        if i > 0 and (words[i - 1] in self.cues or (i > 1 and words[i - 1] in _ARTICLES_EN
-                                                    and words[i - 2] in self.cues)):
+        k = i - 1
+        if k >= 0 and words[k] in _ARTICLES_EN:
+            k -= 1
+        if k >= 0 and (words[k] in self.cues or (k >= 1 and words[k] == "van" and words[k - 1] in self.cues)):
             return None  # "in Wyck", "bewoners van het Villapark": the name is placed itself
         for j in towns:
             if i <= j < i + size or j == 0:
