@@ -324,12 +324,12 @@ class MentionJudge:
         Andenne: ...``), or, for a name without a locative cue of its own, a town placed by a
         preposition in its sentence (``Hoeve Daalhof in Epen``, ``de Beatrixhaven van
         Hellevoetsluis``, ``the Villapark of Arnhem``, ``in het centrum van Heerde``)."""
+        if self.elsewhere.isdisjoint(words):  # the common case: no town or region elsewhere at all
+            return None
         n = len(words)
         towns = [j for j, w in enumerate(words) if w in self.elsewhere]
-        if "(" in src or "," in src:
+        if ("(" in src or "," in src) and not self.ev.regions.isdisjoint(words):
             towns = sorted(set(towns) | {j for j in range(n - 1) if self._town_at(src, spans, words, j)})
-        if not towns:
-            return None
         start = spans[i][0]
         colon = src.find(":", 0, start)
         if colon > 0 and towns[0] < 6 and spans[towns[0]][1] <= colon and not _SENTENCE_END.search(src, 0, colon):
