@@ -26,7 +26,11 @@ Dousberg``), beside a given name (``Amby en Jan``), ``Scharn & Partners`` (a fir
 country outside the area right after it (``Heer (België)``, ``Belfort, Frankrijk``), the adjective
 of a place elsewhere before it (``het Haagse Statenkwartier``), a pet's name (``kater Amby``), a title
 and a given name or a given name and a particle before it (``schrijfster Lies Wolder``, ``Apollo van
-Belvedère``), a product after it (``Belvedere wodka``: a brand). A particle at
+Belvedère``), a product after it (``Belvedere wodka``: a brand). A town elsewhere in a headline before a colon (``Helmond: ...``), right after the name
+(``de Beatrixhaven van Hellevoetsluis``) or after a preposition in the name's sentence when the
+name has no cue of its own (``Hoeve Daalhof in Epen``), a hyphenated double place name
+(``Heer-Agimont``), and a ``work`` noun before the name or before a quoted title holding it
+(``Band Beatrixhaven``, ``het bordspel 'Villapark'``) also say it is not the place. A particle at
 the start of a sentence is a preposition, not a surname (``Van Heer naar de Markt``). Names in a
 question answered with a denial (``Wolder? Nooit van gehoord``, ``Amby of Heer? Nee: ...``) are
 left out (:meth:`MentionJudge.denied`, used by the phrase index for every kind of name).
