@@ -26,7 +26,11 @@ Dousberg``), beside a given name (``Amby en Jan``), ``Scharn & Partners`` (a fir
 country outside the area right after it (``Heer (België)``, ``Belfort, Frankrijk``), the adjective
 of a place elsewhere before it (``het Haagse Statenkwartier``), a pet's name (``kater Amby``), a title
 and a given name or a given name and a particle before it (``schrijfster Lies Wolder``, ``Apollo van
-Belvedère``), a product after it (``Belvedere wodka``: a brand). A particle at
+Belvedère``), a product after it (``Belvedere wodka``: a brand). A town elsewhere in a headline before a colon (``Helmond: ...``), right after the name
+(``de Beatrixhaven van Hellevoetsluis``) or after a preposition in the name's sentence when the
+name has no cue of its own (``Hoeve Daalhof in Epen``), a hyphenated double place name
+(``Heer-Agimont``), and a ``work`` noun before the name or before a quoted title holding it
+(``Band Beatrixhaven``, ``het bordspel 'Villapark'``) also say it is not the place. A particle at
 the start of a sentence is a preposition, not a surname (``Van Heer naar de Markt``). Names in a
 question answered with a denial (``Wolder? Nooit van gehoord``, ``Amby of Heer? Nee: ...``) are
 left out (:meth:`MentionJudge.denied`, used by the phrase index for every kind of name).
@@ -54,6 +58,10 @@ _ARTICLES_COMPASS = frozenset({"de", "het", "den", "t", "oost", "west", "noord",
 #: "Heer der Vliegen", "heer des huizes": a noun with a genitive article after it
 _GENITIVE = frozenset({"der", "des"})
 _SENTENCE_END = re.compile(r"[.!?:;\n\u2013\u2014|]|\s-\s")
+#: the word before a town that places something there ("in Epen", "van Hellevoetsluis", "of Arnhem")
+_PLACED_AT = frozenset({"in", "te", "bij", "nabij", "van", "of", "near", "at"})
+_ARTICLES_EN = frozenset({"de", "het", "den", "t", "the"})
+_OPEN_QUOTES = "'\"\u2018\u201c\u201e"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,10 @@ class Evidence:
     ``Campagne in de Dordogne``, ``het Haagse Statenkwartier``), never as the text's own place."""
     surroundings: frozenset[str] = frozenset()
     """Words joined to a place as its surroundings (``Heer en omgeving``): not a noun pair."""
+    works: frozenset[str] = frozenset()
+    """Nouns for a named thing (``band``, ``bordspel``, ``schip``, ``roos``, ``boek``): right before
+    the name, or before a quoted title holding it (``het bordspel 'Villapark'``, also as the end of a
+    compound: ``rockband``, ``binnenvaartschip``), the name is that thing's name, not the place."""
 
 
 def _words(cell: str | None) -> frozenset[str]:
@@ -121,7 +133,7 @@ def load_evidence(rows: list[dict[str, str]]) -> Evidence:
     return Evidence(*(frozenset(by_role.get(role, ())) for role in ("person_title", "given_name", "particle",
                                                                       "noun_after", "denial", "conjunction",
                                                                       "region", "honorific", "common_noun", "animal",
-                                                                      "product", "town", "surroundings")))
+                                                                      "product", "town", "surroundings", "work")))
 
 
 _ENDINGS = ("ingen", "ing", "en", "s", "e")
@@ -156,6 +168,11 @@ class MentionJudge:
         """Ordinary words (``common_noun`` words, the category and kind labels, month and weekday
         names): a capitalised one after a name is a headline's capital, not a surname."""
         self._against_heads: dict[Guard, re.Pattern | bool] = {}
+        self.cues: frozenset[str] = frozenset()
+        """Locative cues (``in``, ``wijk``, ``bewoners``; set by the gazetteer): a name cued by one
+        is the text's own place, whatever town the sentence names elsewhere."""
+        self._works = (re.compile("(?:" + "|".join(sorted(map(re.escape, evidence.works), key=len, reverse=True))
+                                  + ")$") if evidence.works else None)
         self._ordinary_stems = tuple(sorted({_stem(w) for w in self.ordinary}, key=len, reverse=True))
 
     def is_ordinary(self, word: str) -> bool:
@@ -212,6 +229,15 @@ class MentionJudge:
                     and src[spans[i - 2][0]].isupper() and not src.isupper()
                     and not self._starts_sentence(src, spans, i - 1)):  # "Jan van Wolder", "Maria van Nazareth"
                 return f"{src[spans[i - 2][0]:spans[i][1]]}: a person's name (a given name and a byname)"
+            if (i >= 3 and prev in ev.particles and words[i - 3] in ev.person_titles and src[spans[i - 2][0]].isupper()
+                    and words[i - 2] not in self.known_first and not src.isupper()
+                    and not self._starts_sentence(src, spans, i - 2)):  # "historica Marijke van Wijck"
+                return f"{src[spans[i - 3][0]:spans[i][1]]}: a person's name (a title, a given name, a surname)"
+            if (i == 1 and prev in ev.particles and prev_word[:1].isupper() and i + size < n and not src.isupper()
+                    and not src[spans[i + size - 1][1]:spans[i + size][0]].strip()
+                    and src[spans[i + size][0]].isupper() and words[i + size] not in self.known_first
+                    and words[i + size] not in ev.particles):  # "Van Itteren Transport": a surname, a firm
+                return f"{src[spans[0][0]:spans[i + size][1]]}: a surname before a name (a firm or a person)"
             if (i >= 2 and prev in ev.particles and words[i - 2] in ev.honorifics
                     and not self._starts_sentence(src, spans, i - 1)):
                 return f"{src[spans[i - 2][0]:spans[i][1]]}: a person's name"
@@ -254,6 +280,14 @@ class MentionJudge:
             return f"{name}{gap or ' '}{src[spans[nxt][0]:spans[nxt][1]]}: a brand name"
         if gap == "-" and words[nxt] in _FOREIGN_JOINS:  # Heer-sur-Meuse, Campagne-lès-Hesdin
             return f"{name}-{src[spans[nxt][0]:spans[nxt][1]]}...: a place name of another country"
+        if (gap == "-" and src[spans[nxt][0]].isupper() and not src.isupper() and words[nxt] not in self.known_first
+                and words[nxt] not in _ARTICLES_COMPASS and not self.is_ordinary(words[nxt])):
+            return f"{name}-{src[spans[nxt][0]:spans[nxt][1]]}: a double place name, another place"
+        if gap in ("(", ",", "[", "/"):
+            k = nxt
+            while gap != "," and k < n - 1 and words[k] in _ARTICLES_COMPASS:
+                k += 1  # "Nazareth (Oost-Vlaanderen)"
+            nxt = k if words[k] in self.elsewhere else nxt
         if words[nxt] in self.elsewhere and gap in ("(", ",", "[", "/"):
             return f"{name}{gap if gap != ',' else ','} {src[spans[nxt][0]:spans[nxt][1]]}: a place of that name elsewhere"
         # "Nazareth in Oost-Vlaanderen", "Malberg in de Eifel": placed in a region or place outside
@@ -265,6 +299,99 @@ class MentionJudge:
         if j < n and words[j] in self.elsewhere:
             return (f"{name} {words[nxt]} ... {src[spans[j][0]:spans[j][1]]}: "
                     "a place of that name elsewhere")
+        return None
+
+    def is_work(self, word: str) -> bool:
+        """``word`` (folded) names a kind of named thing: a ``work`` word, or a compound ending in
+        one (``rockband``, ``klimroos``, ``kinderboek``)."""
+        return self._works is not None and self._works.search(word) is not None
+
+    def _town_at(self, src: str, spans: list[tuple[int, int]], words: list[str], j: int) -> bool:
+        """Token ``j`` is a town or region elsewhere: a known one, or a capitalised name followed
+        by a region elsewhere in brackets or after a comma (``Gammertingen (Baden-Wurttemberg)``,
+        ``Bergamo (Italie)``)."""
+        if words[j] in self.elsewhere:
+            return True
+        if j + 1 >= len(words) or not src[spans[j][0]].isupper() or words[j] in self.known_first:
+            return False
+        if src[spans[j][1]:spans[j + 1][0]].strip() not in ("(", ","):
+            return False
+        k = j + 1
+        while k < len(words) and words[k] in _ARTICLES_COMPASS:
+            k += 1
+        return k < len(words) and words[k] in self.ev.regions
+
+    def elsewhere_context(self, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
+                          name: str) -> str | None:
+        """The text or the name's sentence sets the name in a town elsewhere: a headline naming one
+        (``Helmond: bewoners van het Villapark ...``, ``Weekend in Antwerp: ...``, ``Dagtrip naar
+        Andenne: ...``), or, for a name without a locative cue of its own, a town placed by a
+        preposition in its sentence (``Hoeve Daalhof in Epen``, ``de Beatrixhaven van
+        Hellevoetsluis``, ``the Villapark of Arnhem``, ``in het centrum van Heerde``)."""
+        if self.elsewhere.isdisjoint(words):  # the common case: no town or region elsewhere at all
+            return None
+        n = len(words)
+        towns = [j for j, w in enumerate(words) if w in self.elsewhere]
+        if ("(" in src or "," in src) and not self.ev.regions.isdisjoint(words):
+            towns = sorted(set(towns) | {j for j in range(n - 1) if self._town_at(src, spans, words, j)})
+        start = spans[i][0]
+        colon = src.find(":", 0, start)
+        if colon > 0 and towns[0] < 6 and spans[towns[0]][1] <= colon and not _SENTENCE_END.search(src, 0, colon):
+            k = 0
+            while k < n and spans[k][1] <= colon:
+                k += 1
+            if k <= 6:
+                j = towns[0]
+                return (f"{name!r} under the headline {src[:colon].strip()!r} ({words[j]}): "
+                        "a place of that name elsewhere")
+        j = i + size  # right after the name: "de Beatrixhaven van Hellevoetsluis", "the Villapark of Arnhem"
+        if j < n and words[j] in _PLACED_AT and not src[spans[j - 1][1]:spans[j][0]].strip():
+            k = j + 1
+            while k < n and words[k] in _ARTICLES_EN:
+                k += 1
+            if k in towns and not _SENTENCE_END.search(src, spans[j][1], spans[k][0]):
+                return f"{name} {words[j]} {src[spans[k][0]:spans[k][1]]}: a place of that name elsewhere"
+        k = i - 1
+        if k >= 0 and words[k] in _ARTICLES_EN:
+            k -= 1
+        if k >= 0 and (words[k] in self.cues or (k >= 1 and words[k] == "van" and words[k - 1] in self.cues)):
+            return None  # "in Wyck", "bewoners van het Villapark": the name is placed itself
+        for j in towns:
+            if i <= j < i + size or j == 0:
+                continue
+            if _SENTENCE_END.search(src, min(spans[j][1], spans[i][1]), max(spans[j][0], spans[i][0])):
+                continue  # another sentence
+            lo = 0
+            k = j - 1
+            while k > lo and words[k] in _ARTICLES_EN:
+                k -= 1
+            if words[k] in _PLACED_AT and not (i <= k < i + size) and not _SENTENCE_END.search(
+                    src, spans[k][1], spans[j][0]):
+                return (f"{name!r} in a sentence set in {src[spans[j][0]:spans[j][1]]!r} "
+                        f"({words[k]} {src[spans[j][0]:spans[j][1]]}): a place of that name elsewhere")
+        return None
+
+    def other_sense(self, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
+                    name: str) -> str | None:
+        """The name of a thing: after a ``work`` noun (``Band Beatrixhaven``, ``rockband Nazareth``,
+        ``het bordspel 'Villapark'``), or inside a quoted title after one (``Kinderboek 'Het geheim
+        van de Maartenspoort'``, ``Webinar 'De binnenstad van morgen'``)."""
+        if self._works is None or i == 0:
+            return None
+        start = spans[i][0]
+        gap = src[spans[i - 1][1]:start]
+        if gap.strip() in ("", "'", '"', "\u2018", "\u201c", "\u201e") and self.is_work(words[i - 1]):
+            return f"{src[spans[i - 1][0]:spans[i + size - 1][1]]}: the name of a {words[i - 1]}, not the place"
+        q = max(src.rfind(c, 0, start) for c in _OPEN_QUOTES)
+        if q <= 0 or not src[q - 1].isspace() or _SENTENCE_END.search(src, q, start):
+            return None
+        if src[q] in src[q + 1:start] or (src[q] == "'" and src[q + 1:q + 3].lower() in ("t ", "s ")):
+            return None  # closed before the name, or 't / 's
+        k = i - 1
+        while k >= 0 and spans[k][0] > q:
+            k -= 1
+        if k >= 0 and not src[spans[k][1]:q].strip() and self.is_work(words[k]):
+            return f"{name!r} in the title of a {words[k]} ({src[spans[k][0]:spans[k][1]]} {src[q]}...): not the place"
         return None
 
     def adjective_of_elsewhere(self, word: str) -> str | None:
@@ -305,7 +432,8 @@ class MentionJudge:
         name = src[spans[i][0]:spans[i + size - 1][1]]
         if whole:
             return True, f"{name!r} is the whole text" if guard is not None else ""
-        why = self.other_place(src, spans, words, i, size, name)
+        why = (self.other_place(src, spans, words, i, size, name) or self.other_sense(src, spans, words, i, size, name)
+               or self.elsewhere_context(src, spans, words, i, size, name))
         if why:
             return False, why
         if guard is None or guard.rule not in RULES:  # not a word: only a person's name can be meant

@@ -274,3 +274,63 @@ def test_a_short_form_of_a_buurt_name(locator):
     res = locator.explain("Maartenspoort en Wyck delen voortaan één buurtblad")
     assert res.buurt_code is None and res.wijk_code == "WK093500"
     assert locator.explain("Buurtfeest in de Maartenspoort").buurt_code == "BU09350005"
+
+
+# -- sixth round (2026-12-08): each "not the place" rule beside a case that must stay the buurt ----------
+BEATRIXHAVEN, DAALHOF, MARIABERG, SINT_PIETER = "BU09350500", "BU09350209", "BU09350201", "BU09350105"
+
+
+@pytest.mark.parametrize(
+    ("other", "place", "code"),
+    [
+        # a headline naming a town elsewhere / a headline naming the buurt
+        ("Zwolle: wijkfeest in het Villapark met live muziek", "Villapark: wijkfeest met live muziek", VILLAPARK),
+        ("Citytrip Keulen: wandeling door de binnenstad en langs de Dom",
+         "Stadswandeling: door de binnenstad en langs de Maas", BINNENSTAD),
+        # the name, then van / of and a town elsewhere / and Maastricht
+        ("Havenfeest in de Beatrixhaven van Dordrecht", "Havenfeest in de Beatrixhaven van Maastricht", BEATRIXHAVEN),
+        ("A guided walk through the Villapark of Enschede", "A guided walk through the Villapark with a guide",
+         VILLAPARK),
+        # a town placed by a preposition in the sentence / the name placed by a cue of its own
+        ("Open dag bij zorgboerderij Daalhof, gelegen in Tilburg",
+         "Open dag van de zorgboerderij in Daalhof, ook voor bezoekers uit Tilburg", DAALHOF),
+        # an unknown town made known by a region in brackets / a buurthuis in the buurt
+        ("Uitwisseling met het klooster Mariaberg in Sigmaringen (Duitsland)",
+         "Uitwisseling met het buurthuis in Mariaberg", MARIABERG),
+        # a region after a compass word in brackets / the name alone
+        ("Jaarmarkt in Nazareth (Oost-Vlaanderen) met paardenkeuring", "Jaarmarkt in Nazareth met paardenkeuring",
+         NAZARETH),
+        # a double place name with a hyphen / a compass part
+        ("Kermis in Nazareth-Eke met een paardenmarkt", "Kermis in Nazareth op zondag met een paardenmarkt", NAZARETH),
+        # a work noun before the name, or before a quoted title holding it / the noun and "uit"
+        ("De rockband Wolder speelt vanavond in het café", "De rockband uit Wolder speelt vanavond in het café",
+         WOLDER),
+        ("Het kinderboek 'Avontuur in Wyck' is uit", "Het kinderboek wordt voorgelezen in Wyck", WYCK),
+        ("Het vrachtschip 'Scharn' ligt in de haven", "Het vrachtschip van de buurtvereniging Scharn", SCHARN),
+        # a title, a given name, a particle, the name / the title and "uit"
+        ("Lezing door historicus Geertruida van Heugem", "Lezing door een historicus uit Heugem", HEUGEM),
+        # a particle, the name and a capitalised word at the start (a firm) / the preposition
+        ("Van Heugem Installatietechniek zoekt monteurs", "Van Heugem naar de Markt: een wandeling", HEUGEM),
+        # the French Belfort's surroundings in the text / none
+        ("Wandelvakantie in Belfort en de Jura", "Wandelvakantie vanuit Belfort met de buurtvereniging", BELFORT),
+        # Saint Peter / the buurt (Hemelvaartsdag is not "hemel")
+        ("Sint Pieter met de sleutels van de hemel op een oud schilderij",
+         "Op Hemelvaartsdag een wandeling door Sint Pieter", SINT_PIETER),
+        # céramique in lower case (pottery) / Céramique, the part of Wyck
+        ("Cursus céramique voor beginners", "Nieuwe horeca in Céramique", WYCK),
+        # a horse's name / a pony camp in the place
+        ("Merrie Campagne wint de dressuurproef", "Ponykamp in Campagne voor kinderen", CAMPAGNE),
+    ],
+)
+def test_sixth_round_not_the_place_beside_the_place(locator, other, place, code):
+    res = locator.explain(other)
+    assert res.buurt_code is None, (other, res.buurt_name, res.matched)
+    assert locator.explain(place).buurt_code == code, place
+
+
+@pytest.mark.parametrize(("text", "code"), [("Fietstocht van Amby naar Meerssen", AMBY),
+                                            ("Fietstocht van Amby naar Keulen", AMBY),
+                                            ("Speeltuin in Dousberg-Hazendans", DOUSBERG),
+                                            ("Bewoners van het Villapark op bezoek in Helmond", VILLAPARK)])
+def test_sixth_round_a_journey_or_a_cued_name_stays_the_buurt(locator, text, code):
+    assert locator.explain(text).buurt_code == code
