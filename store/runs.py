@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from datetime import timedelta
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, literal_column, select, update
 from sqlalchemy.engine import Connection, Engine, Row
 
 from .db import utcnow
@@ -20,8 +20,10 @@ BACKOFF_CAP_S = 24 * 3600
 # named in its parameters (other than the ``b_*`` binds of its WHERE).
 _runs = RunRow.__table__
 _states = SourceStateRow.__table__
+# ``status = 'running'`` written out, not bound: only then may SQLite use the partial index of the
+# running runs (``ix_runs_running``) instead of reading the source's whole history
 _INTERRUPT_RUNNING = (update(_runs).where(_runs.c.source_id == bindparam("b_source_id"),
-                                          _runs.c.status == "running")
+                                          _runs.c.status == literal_column("'running'"))
                       .values(status="interrupted", error="process ended before the run finished"))
 _INSERT_RUN = _runs.insert()
 _FINISH_RUN = update(_runs).where(_runs.c.id == bindparam("b_run_id"))

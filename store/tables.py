@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Text, false
+from sqlalchemy import Column, Index, Text, false, text
 from sqlmodel import Field, SQLModel
 
 
@@ -88,9 +88,17 @@ class RunRow(SQLModel, table=True):
     """One run of one source, with its counts."""
 
     __tablename__ = "runs"
+    __table_args__ = (
+        # a source's runs newest first (recent_fetch_counts, the last run): read in index order
+        Index("ix_runs_source_recent", "source_id", "id"),
+        # the runs still marked running (a crash's, marked interrupted when the source starts
+        # again): a few rows, not the source's whole history
+        Index("ix_runs_running", "source_id", sqlite_where=text("status = 'running'"),
+              postgresql_where=text("status = 'running'")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    source_id: str = Field(index=True, max_length=64)
+    source_id: str = Field(max_length=64)
     started_at: datetime
     finished_at: datetime | None = None
     status: str = Field(default="running", max_length=16)

@@ -122,3 +122,31 @@ def test_recent_fetch_counts_are_successful_complete_real_runs_newest_first(db_u
         assert recent_fetch_counts(conn, "c") == [15, 11, 10]
         assert recent_fetch_counts(conn, "c", n=2) == [15, 11]
         assert recent_fetch_counts(conn, "d") == []
+
+
+def test_a_sources_run_history_is_not_read_to_start_or_judge_a_run(engine):
+    """Marking a crash's runs interrupted goes through the partial index of running runs
+    (migration 0008): the index exists, and the statement names ``status = 'running'`` as written
+    (a bound status would leave SQLite to read the source's whole history; timed in
+    ``benchmarks/store/runs_history.py``). The last fetched counts come newest first."""
+    from sqlalchemy import inspect, insert
+
+    from tim.store.db import utcnow
+    from tim.store.runs import _INTERRUPT_RUNNING
+
+    indexes = {ix["name"]: ix for ix in inspect(engine).get_indexes("runs")}
+    assert indexes["ix_runs_running"]["column_names"] == ["source_id"]
+    assert indexes["ix_runs_source_recent"]["column_names"] == ["source_id", "id"]
+    sql = " ".join(str(_INTERRUPT_RUNNING.compile(dialect=engine.dialect)).split())
+    assert "runs.status = 'running'" in sql, sql
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(insert(RunRow.__table__), [
+            {"source_id": "old", "started_at": now, "finished_at": now, "status": "ok", "complete": True,
+             "fetched": i} for i in range(3000)])
+    with engine.connect() as conn:
+        assert recent_fetch_counts(conn, "old") == [2999, 2998, 2997, 2996, 2995]
+    first = start_run(engine, "old")
+    assert run_outcome(engine, first) == ("running", None)
+    start_run(engine, "old")  # the first one is a crash's now
+    assert run_outcome(engine, first)[0] == "interrupted"

@@ -157,6 +157,11 @@ def test_upgrade_in_place_loses_nothing(old_db, fixture_snapshot):
                 assert conn.execute(text("SELECT count(*) FROM geo_boundaries WHERE geom IS NULL")).scalar_one() == 0
             else:
                 assert not spatial.enabled(conn)
+        # 0008: a source's runs are read through (source_id, id) and a partial index of the
+        # running ones, not the whole history through source_id alone
+        indexes = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("runs")}
+        assert indexes.get("ix_runs_source_recent") == ["source_id", "id"]
+        assert indexes.get("ix_runs_running") == ["source_id"] and "ix_runs_source_id" not in indexes
         with engine.connect() as conn:
             assert schema_state(conn).kind == "current"
             assert schema_diff(conn) == []  # the upgraded schema is exactly the models'
