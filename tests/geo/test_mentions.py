@@ -334,3 +334,14 @@ def test_sixth_round_not_the_place_beside_the_place(locator, other, place, code)
                                             ("Bewoners van het Villapark op bezoek in Helmond", VILLAPARK)])
 def test_sixth_round_a_journey_or_a_cued_name_stays_the_buurt(locator, text, code):
     assert locator.explain(text).buurt_code == code
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Rommelmert in Wiek op zaterdag", WYCK),  # Maastrichts for Wyck
+    ("Buurtfeest Wiek", WYCK),
+    ("Op eigen wieken: cursus zelfstandig wonen", None),  # the Dutch word: a windmill's sail
+    ("Wiek van de windmolen gebroken", None),
+    ("De molen draait weer met een nieuwe wiek", None),
+])
+def test_the_maastrichts_name_of_wyck_and_the_windmills_sail(locator, text, code):
+    assert locator.explain(text).buurt_code == code
