@@ -289,7 +289,6 @@ class Gazetteer:
         ordinary |= {fold(r["word"]) for r in data.read_csv("date_words.csv") if r["type"] in ("month", "weekday")}
         idx.judge = MentionJudge(name_guards, load_evidence(data.read_csv("mention_evidence.csv")),
                                  idx.first_words(), elsewhere, frozenset(w.strip() for w in ordinary))
-        idx.judge.cues = frozenset(idx.cues)
         self.phrases = idx
 
     def _add_inhabitants(self, idx: PhraseIndex, names: list[dict[str, str]]) -> None:

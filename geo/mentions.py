@@ -168,9 +168,6 @@ class MentionJudge:
         """Ordinary words (``common_noun`` words, the category and kind labels, month and weekday
         names): a capitalised one after a name is a headline's capital, not a surname."""
         self._against_heads: dict[Guard, re.Pattern | bool] = {}
-        self.cues: frozenset[str] = frozenset()
-        """Locative cues (``in``, ``wijk``, ``bewoners``; set by the gazetteer): a name cued by one
-        is the text's own place, whatever town the sentence names elsewhere."""
         self._works = (re.compile("(?:" + "|".join(sorted(map(re.escape, evidence.works), key=len, reverse=True))
                                   + ")$") if evidence.works else None)
         self._ordinary_stems = tuple(sorted({_stem(w) for w in self.ordinary}, key=len, reverse=True))
@@ -322,12 +319,13 @@ class MentionJudge:
         return k < len(words) and words[k] in self.ev.regions
 
     def elsewhere_context(self, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
-                          name: str) -> str | None:
+                          name: str, cued: bool = False) -> str | None:
         """The text or the name's sentence sets the name in a town elsewhere: a headline naming one
         (``Helmond: bewoners van het Villapark ...``, ``Weekend in Antwerp: ...``, ``Dagtrip naar
-        Andenne: ...``), or, for a name without a locative cue of its own, a town placed by a
-        preposition in its sentence (``Hoeve Daalhof in Epen``, ``de Beatrixhaven van
-        Hellevoetsluis``, ``the Villapark of Arnhem``, ``in het centrum van Heerde``)."""
+        Andenne: ...``), or, for a name without a locative cue of its own (``cued``: the phrase
+        index's ``in Wyck``, ``bewoners van het Villapark``), a town placed by a preposition in its
+        sentence (``Hoeve Daalhof in Epen``, ``de Beatrixhaven van Hellevoetsluis``, ``the
+        Villapark of Arnhem``, ``in het centrum van Heerde``)."""
         if self.elsewhere.isdisjoint(words):  # the common case: no town or region elsewhere at all
             return None
         n = len(words)
@@ -351,19 +349,15 @@ class MentionJudge:
                 k += 1
             if k in towns and not _SENTENCE_END.search(src, spans[j][1], spans[k][0]):
                 return f"{name} {words[j]} {src[spans[k][0]:spans[k][1]]}: a place of that name elsewhere"
-        k = i - 1
-        if k >= 0 and words[k] in _ARTICLES_EN:
-            k -= 1
-        if k >= 0 and (words[k] in self.cues or (k >= 1 and words[k] == "van" and words[k - 1] in self.cues)):
+        if cued:
             return None  # "in Wyck", "bewoners van het Villapark": the name is placed itself
         for j in towns:
             if i <= j < i + size or j == 0:
                 continue
             if _SENTENCE_END.search(src, min(spans[j][1], spans[i][1]), max(spans[j][0], spans[i][0])):
                 continue  # another sentence
-            lo = 0
             k = j - 1
-            while k > lo and words[k] in _ARTICLES_EN:
+            while k > 0 and words[k] in _ARTICLES_EN:
                 k -= 1
             if words[k] in _PLACED_AT and not (i <= k < i + size) and not _SENTENCE_END.search(
                     src, spans[k][1], spans[j][0]):
@@ -426,14 +420,15 @@ class MentionJudge:
         return sorted(found)
 
     def judge(self, key: str, src: str, spans: list[tuple[int, int]], words: list[str], i: int, size: int,
-              whole: bool) -> tuple[bool, str]:
-        """(is a place, evidence) for the buurt name ``key`` at token ``i`` (``size`` tokens) of ``src``."""
+              whole: bool, cued: bool = False) -> tuple[bool, str]:
+        """(is a place, evidence) for the buurt name ``key`` at token ``i`` (``size`` tokens) of ``src``;
+        ``cued``: a locative cue stands right before it (``PhraseIndex``)."""
         guard = self.guards.get(key)
         name = src[spans[i][0]:spans[i + size - 1][1]]
         if whole:
             return True, f"{name!r} is the whole text" if guard is not None else ""
         why = (self.other_place(src, spans, words, i, size, name) or self.other_sense(src, spans, words, i, size, name)
-               or self.elsewhere_context(src, spans, words, i, size, name))
+               or self.elsewhere_context(src, spans, words, i, size, name, cued))
         if why:
             return False, why
         if guard is None or guard.rule not in RULES:  # not a word: only a person's name can be meant

@@ -177,7 +177,7 @@ class PhraseIndex:
                         continue
                     if (guard in RULES or (guard is None and entry.kind == "buurt")) and self.judge is not None:
                         key = words[i] if size == 1 else " ".join(words[i:i + size])
-                        ok, why = self.judge.judge(key, src, spans, words, i, size, whole)
+                        ok, why = self.judge.judge(key, src, spans, words, i, size, whole, cued)
                         if ok and i in compounds:
                             why = compounds[i]
                         if ok:
